@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from annotations.models.articles import Article
+from annotations.models.teams import Team
+
+
+class ClaimStatus(models.TextChoices):
+    NEW = "new", "New"
+    IN_RESEARCH = "in_research", "In research"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    NOT_CHECK_WORTHY = "not_check_worthy", "Not check-worthy"
+
+
+class AnchorOutcome(models.TextChoices):
+    EXACT = "exact", "Exact"
+    MOVED = "moved", "Moved"
+    FUZZY = "fuzzy", "Fuzzy"
+    ORPHAN = "orphan", "Orphan"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 0, "Low"
+    NORMAL = 1, "Normal"
+    HIGH = 2, "High"
+    URGENT = 3, "Urgent"
+
+
+class Claim(models.Model):
+    """A checkable statement marked in an article.
+
+    The W3C selectors locate it: TextQuoteSelector (exact, prefix, suffix) and
+    TextPositionSelector (start, end), both in Unicode code points of `article.text`.
+    An orphan (its quote could not be re-anchored after a revision) keeps its quote and loses
+    its position.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="claims")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    exact = models.TextField()
+    prefix = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    anchored_revision = models.PositiveIntegerField(default=1)
+    anchor_outcome = models.CharField(max_length=8, choices=AnchorOutcome.choices, default=AnchorOutcome.EXACT)
+    anchor_score = models.FloatField(default=1.0)
+    restated = models.TextField(blank=True, help_text="The claim as the reviewer restates it.")
+    claimant = models.CharField(max_length=300, blank=True)
+    claim_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
+    not_check_worthy_reason = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every write.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "start", "id"]
+        indexes = [
+            models.Index(fields=["article", "start", "id"], name="claim_article_order"),
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="claim_team_status"),
+            models.Index(fields=["team", "assignee", "status"], name="claim_team_assignee"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start__isnull=True) & Q(end__isnull=True) & Q(anchor_outcome=AnchorOutcome.ORPHAN))
+                | (Q(start__gte=0) & Q(start__lt=F("end")) & ~Q(anchor_outcome=AnchorOutcome.ORPHAN)),
+                name="claim_span_valid",
+            ),
+            models.CheckConstraint(condition=~Q(exact=""), name="claim_exact_not_empty"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in ClaimStatus]), name="claim_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ClaimStatus.NOT_CHECK_WORTHY) | ~Q(not_check_worthy_reason=""),
+                name="claim_not_check_worthy_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(condition=Q(anchor_score__gte=0) & Q(anchor_score__lte=1), name="claim_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.exact[:80]

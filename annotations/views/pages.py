@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from annotations.access import article_for_user, membership_for_user, teams_for_user
+from annotations.anchoring import ReaderDocument, render_reading_html
+from annotations.errors import ServiceError
+from annotations.models import ClaimStatus, SourceFormat
+from annotations.selectors.articles import articles_for_dashboard
+from annotations.selectors.claims import claims_for_article
+from annotations.services.articles import article_create
+
+UPLOAD_FORMATS = {
+    ".md": SourceFormat.MARKDOWN,
+    ".markdown": SourceFormat.MARKDOWN,
+    ".txt": SourceFormat.TEXT,
+    ".html": SourceFormat.HTML,
+    ".htm": SourceFormat.HTML,
+}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    team = teams_for_user(user=request.user).first()
+    if team is None:
+        return render(request, "annotations/no_team.html", status=200)
+    return redirect("dashboard", team_slug=team.slug)
+
+
+@login_required
+def dashboard(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    articles = articles_for_dashboard(team=membership.team)
+    return render(
+        request,
+        "annotations/dashboard.html",
+        {
+            "team": membership.team,
+            "membership": membership,
+            "teams": teams_for_user(user=request.user),
+            "articles": articles,
+            "statuses": list(ClaimStatus),
+        },
+    )
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(max_length=500)
+    canonical_url = forms.URLField(label="Article URL", required=False, assume_scheme="https")
+    publisher = forms.CharField(max_length=200, required=False)
+    source_format = forms.ChoiceField(
+        label="Format", choices=SourceFormat.choices, initial=SourceFormat.MARKDOWN, required=False
+    )
+    source = forms.CharField(label="Text or Markdown", widget=forms.Textarea(attrs={"rows": 14}), required=False)
+    upload = forms.FileField(label="…or upload a .md, .txt or .html file", required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        upload = data.get("upload")
+        if upload:
+            name = upload.name.lower()
+            suffix = name[name.rfind(".") :] if "." in name else ""
+            if suffix not in UPLOAD_FORMATS:
+                self.add_error("upload", "Upload a .md, .txt or .html file.")
+                return data
+            if upload.size > MAX_UPLOAD_BYTES:
+                self.add_error("upload", "The file is larger than 5 MB.")
+                return data
+            try:
+                data["source"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("upload", "The file is not UTF-8 text.")
+                return data
+            data["source_format"] = UPLOAD_FORMATS[suffix]
+        data["source_format"] = data.get("source_format") or SourceFormat.MARKDOWN
+        if not (data.get("source") or "").strip():
+            self.add_error("source", "Paste the article's text or upload a file.")
+        return data
+
+
+@login_required
+def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    form = ArticleForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        data = form.cleaned_data
+        try:
+            article = article_create(
+                team=membership.team,
+                user=request.user,
+                title=data["title"],
+                source=data["source"],
+                source_format=data["source_format"],
+                canonical_url=data.get("canonical_url") or "",
+                publisher=data.get("publisher") or "",
+            )
+        except (ServiceError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("article", article_id=article.pk)
+    return render(request, "annotations/article_new.html", {"team": membership.team, "form": form})
+
+
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = article_for_user(user=request.user, article_id=article_id)
+    document = ReaderDocument.from_json(article.layout) if article.layout else None
+    return render(
+        request,
+        "annotations/article.html",
+        {
+            "article": article,
+            "team": article.team,
+            "reading_html": render_reading_html(document) if document else "",
+            "claims": claims_for_article(article=article),
+        },
+    )

@@ -1,0 +1,50 @@
+import pytest
+
+from annotations.errors import InvalidInput
+from annotations.services.claims import claim_create
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_claim_by_span_gets_both_selectors_in_code_points(team):
+    article = ArticleFactory(
+        team=team, source="🌧️ Rain fell on 3 March.\n\nIt was 😀 the wettest day.", source_format="text"
+    )
+    start = article.text.index("wettest")
+    claim = claim_create(article=article, user=None, start=start, end=start + len("wettest day"))
+    assert claim.exact == "wettest day"
+    assert article.text[claim.start : claim.end] == "wettest day"
+    assert claim.prefix == article.text[max(0, start - 32) : start]
+    assert claim.suffix == article.text[claim.end : claim.end + 32]
+
+
+def test_claim_by_quote_alone_gets_the_same_selectors_as_by_span(team):
+    article = ArticleFactory(team=team)
+    start = article.text.index("flood wall")
+    by_span = claim_create(article=article, user=None, start=start, end=start + 10)
+    by_quote = claim_create(article=article, user=None, exact="flood wall")
+    assert (by_quote.exact, by_quote.prefix, by_quote.suffix, by_quote.start, by_quote.end) == (
+        by_span.exact,
+        by_span.prefix,
+        by_span.suffix,
+        by_span.start,
+        by_span.end,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"start": 5, "end": 5}, "start"),
+        ({"start": 0, "end": 10_000}, "start"),
+        ({"exact": "not in the article"}, "exact"),
+        ({}, "exact"),
+        ({"start": 0, "end": 3, "exact": "xyz"}, "exact"),
+    ],
+)
+def test_bad_claims_are_refused_with_the_field_at_fault(team, kwargs, field):
+    article = ArticleFactory(team=team)
+    with pytest.raises(InvalidInput) as info:
+        claim_create(article=article, user=None, **kwargs)
+    assert info.value.field == field

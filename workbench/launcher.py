@@ -1,0 +1,106 @@
+"""`make run`: migrate, seed the demo, then serve web, worker and beat until Ctrl-C.
+
+Every process is started in its own process group, so Ctrl-C (or any of them dying) stops all
+of them, and the embedded PostgreSQL too when this launcher started it. Nothing is left running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def main() -> int:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    port = env.get("PORT", "8000")
+    host = env.get("HOST", "127.0.0.1")
+    var_dir = Path(env.get("WORKBENCH_VAR_DIR", BASE_DIR / "var"))
+    embedded = not env.get("DATABASE_URL")
+    started_postgres = embedded and not _embedded_postgres_running(var_dir)
+
+    manage = [PYTHON, str(BASE_DIR / "manage.py")]
+    try:
+        subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, cwd=BASE_DIR)
+        subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=BASE_DIR)
+    except (subprocess.CalledProcessError, KeyboardInterrupt):
+        _stop_postgres(var_dir, started_postgres)
+        return 1
+
+    celery = [PYTHON, "-m", "celery", "-A", "workbench"]
+    commands = {
+        "web": [*manage, "runserver", f"{host}:{port}"],
+        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-Q", "default,fetch,webhooks"],
+        "beat": [*celery, "beat", "--loglevel=INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
+    }
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    for name, command in commands.items():
+        processes[name] = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
+    print(f"\nThe workbench is at http://{host}:{port}/ — Ctrl-C stops everything.\n", flush=True)
+
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"{name} exited with code {process.returncode}; stopping the rest.", flush=True)
+                exit_code = 1
+                stopping = True
+                break
+        time.sleep(0.5)
+
+    for process in processes.values():
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+    _stop_postgres(var_dir, started_postgres)
+    return exit_code
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def _embedded_postgres_running(var_dir: Path) -> bool:
+    pid_file = var_dir / "postgres" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    try:
+        os.kill(int(pid_file.read_text().split()[0]), 0)
+    except (ValueError, IndexError, ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _stop_postgres(var_dir: Path, started: bool) -> None:
+    if started:
+        from workbench.embedded_postgres import stop
+
+        stop(var_dir)
+        print("Stopped the embedded PostgreSQL.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
