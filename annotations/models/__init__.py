@@ -1,3 +1,4 @@
+from annotations.models.api_keys import ApiToken, TokenKind
 from annotations.models.articles import Article, ArticleRevision, SourceFormat
 from annotations.models.claims import AnchorOutcome, Claim, ClaimStatus, Priority
 from annotations.models.discussion import AuditEvent, Comment
@@ -5,15 +6,18 @@ from annotations.models.ratings import Rating, RatingScale
 from annotations.models.sources import Snapshot, SnapshotStatus, Source, Stance
 from annotations.models.teams import Membership, Role, Team
 from annotations.models.verdicts import Verdict
+from annotations.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AnchorOutcome",
+    "ApiToken",
     "Article",
     "ArticleRevision",
     "AuditEvent",
     "Claim",
     "ClaimStatus",
     "Comment",
+    "DeliveryStatus",
     "Membership",
     "Priority",
     "Rating",
@@ -25,5 +29,9 @@ __all__ = [
     "SourceFormat",
     "Stance",
     "Team",
+    "TokenKind",
     "Verdict",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

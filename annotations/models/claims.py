@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 
@@ -59,6 +60,14 @@ class Claim(models.Model):
     )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     due_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="An earlier, already-checked claim this one repeats.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every write.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -72,6 +81,8 @@ class Claim(models.Model):
             models.Index(fields=["article", "start", "id"], name="claim_article_order"),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="claim_team_status"),
             models.Index(fields=["team", "assignee", "status"], name="claim_team_assignee"),
+            models.Index(fields=["team", "due_at"], name="claim_team_due"),
+            GinIndex(fields=["exact"], opclasses=["gin_trgm_ops"], name="claim_exact_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -86,6 +97,7 @@ class Claim(models.Model):
                 name="claim_not_check_worthy_has_reason",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("id")), name="claim_not_duplicate_of_itself"),
             models.CheckConstraint(condition=Q(anchor_score__gte=0) & Q(anchor_score__lte=1), name="claim_score_range"),
         ]
 

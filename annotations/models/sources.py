@@ -38,6 +38,7 @@ class Snapshot(models.Model):
     published = models.CharField(max_length=64, blank=True)
     text = models.TextField(blank=True, help_text="Extracted main text; never rendered as HTML.")
     extraction_state = models.CharField(max_length=16, blank=True)
+    pages = models.JSONField(default=list, blank=True, help_text="Text by page, for PDFs.")
     body = models.FileField(upload_to="snapshots/%Y/%m/", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     fetched_at = models.DateTimeField(null=True, blank=True)
