@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 types: install
-	$(BIN)/mypy .
+	DJANGO_DEBUG=1 $(BIN)/mypy .
 
 test-js:
 	node --test frontend/tests/
