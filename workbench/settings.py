@@ -166,6 +166,17 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Redis only: seconds before a task taken but never acknowledged (its worker was killed) goes back
+# to the queue. Unset: kombu's default of one hour. Keep it above the longest retry countdown in
+# production; the tests set a few seconds so a killed worker's fetch comes back quickly.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=0)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) and CELERY_VISIBILITY_TIMEOUT:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": max(1, CELERY_VISIBILITY_TIMEOUT // 2),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_SERIALIZER = "json"
@@ -174,11 +185,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process that grew past this (KiB), e.g. after extracting a 20 MB report, is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400 * 1024
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE["requeue-stuck-fetches"] = {"task": "annotations.requeue_stuck_fetches", "schedule": 60.0}
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=5.0)
 
 # --- Fetching cited reports. ---------------------------------------------------------------
@@ -186,10 +200,63 @@ FETCH_EXTRA_PORTS = [int(p) for p in env.list("FETCH_EXTRA_PORTS", default=[])]
 FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=20 * 1024 * 1024)
 FETCH_REUSE_WINDOW_SECONDS = env.int("FETCH_REUSE_WINDOW_SECONDS", default=3600)
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=5)
+# The whole network part of one attempt; the task's soft and hard limits are 1.5x and 2x this.
+FETCH_TIMEOUT_SECONDS = env.float("FETCH_TIMEOUT_SECONDS", default=120.0)
+# First retry delay; it doubles with each attempt (with jitter), up to an hour.
+FETCH_RETRY_BACKOFF_SECONDS = env.float("FETCH_RETRY_BACKOFF_SECONDS", default=30.0)
 # Test-only: hosts that may resolve to loopback or private addresses. Refused outside DEBUG.
 FETCH_ALLOW_PRIVATE_HOSTS = env.list("FETCH_ALLOW_PRIVATE_HOSTS", default=[])
 if FETCH_ALLOW_PRIVATE_HOSTS and not DEBUG:
     raise ImproperlyConfigured("FETCH_ALLOW_PRIVATE_HOSTS is for tests only and is refused in production.")
+
+# --- REST API (annotations/api). -------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Bearer first: its WWW-Authenticate header makes a missing credential a 401.
+        "annotations.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.IsMemberOrTeamKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per API token or team key, e.g. "600/minute" (DRF rate syntax); 429 with Retry-After beyond it.
+API_TOKEN_RATE_LIMIT = env.str("API_TOKEN_RATE_LIMIT", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check workbench API",
+    "DESCRIPTION": "Claims, sources, verdicts; W3C Web Annotation and schema.org ClaimReview.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are public (they describe the API, not its data).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's local copy: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# The throttle counters: Redis (shared by every web process) when the broker is Redis, else per process.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "KEY_PREFIX": f"workbench-cache:{CELERY_NAMESPACE}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Webhook deliveries: first retry delay in seconds (doubles per attempt, with jitter), and a CA
+# bundle to trust instead of the system's (private CAs, tests).
+WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=10.0)
+WEBHOOK_CA_CERTS = env.str("WEBHOOK_CA_CERTS", default="")
 
 # --- Demo data. ----------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

@@ -1,0 +1,68 @@
+"""The preserved copy of a cited report: its raw bytes, sandboxed, and its extracted text, escaped."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from annotations.access import AnyUser
+from annotations.models import Snapshot
+
+INLINE_TYPES = frozenset({"application/pdf", "text/plain"})
+
+
+def snapshot_for_user(*, user: AnyUser, snapshot_id: int) -> Snapshot:
+    """The snapshot, if the user is in its team; another team's snapshot is missing (404)."""
+    if not user.is_authenticated:
+        raise Http404("No such snapshot.")
+    try:
+        return Snapshot.objects.select_related("team").get(pk=snapshot_id, team__memberships__user=user)
+    except Snapshot.DoesNotExist as exc:
+        raise Http404("No such snapshot.") from exc
+
+
+@login_required
+@require_GET
+def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
+    """The bytes exactly as fetched. Sandboxed and never sniffed, so a hostile page cannot run as ours."""
+    snapshot = snapshot_for_user(user=request.user, snapshot_id=snapshot_id)
+    if not snapshot.body.name:
+        raise Http404("This snapshot has no stored copy.")
+    try:
+        handle = default_storage.open(snapshot.body.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored copy is missing.") from exc
+    content_type = snapshot.content_type or "application/octet-stream"
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    response = FileResponse(
+        handle,
+        as_attachment=media_type not in INLINE_TYPES,
+        filename=_filename(snapshot),
+        content_type=content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_GET
+def snapshot_text(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = snapshot_for_user(user=request.user, snapshot_id=snapshot_id)
+    return render(request, "annotations/snapshot_text.html", {"snapshot": snapshot, "team": snapshot.team})
+
+
+def _filename(snapshot: Snapshot) -> str:
+    name = posixpath.basename(urlsplit(snapshot.final_url or snapshot.url).path) or "index"
+    extension = posixpath.splitext(snapshot.body.name)[1]
+    if extension and not name.endswith(extension):
+        name += extension
+    return f"snapshot-{snapshot.pk}-{name}"[:150]
