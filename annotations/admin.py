@@ -86,3 +86,26 @@ class AuditEventAdmin(TeamScopedAdmin):
     list_display = ("action", "target_type", "target_id", "actor", "created_at")
     list_filter = ("team", "action")
     readonly_fields = ("team", "actor", "action", "target_type", "target_id", "claim", "before", "after", "created_at")
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "prefix", "user", "team", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("kind", "team")
+    search_fields = ("name", "prefix", "user__username")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    raw_id_fields = ("user", "created_by")
+
+
+@admin.register(models.WebhookEndpoint)
+class WebhookEndpointAdmin(TeamScopedAdmin):
+    list_display = ("url", "team", "events", "is_active", "created_at")
+    list_filter = ("team", "is_active")
+    readonly_fields = ("secret",)
+
+
+@admin.register(models.WebhookDelivery)
+class WebhookDeliveryAdmin(TeamScopedAdmin):
+    list_display = ("event", "endpoint", "status", "attempts", "response_status", "created_at", "delivered_at")
+    list_filter = ("team", "status", "event")
+    readonly_fields = ("payload", "attempts", "response_status", "error", "created_at", "delivered_at")

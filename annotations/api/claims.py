@@ -1,0 +1,152 @@
+"""Claims: an article's claims (list, create by selectors or by quote), the team-wide list, one claim.
+
+A claim's ETag is its version: PATCH and DELETE send it back (`version` or If-Match) and a stale
+one is refused with 409 and the claim as it is now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.api.filters import LIST_PARAMETERS, filter_claims
+from annotations.api.pagination import Key, paginate, paginated_rows_response
+from annotations.api.permissions import caller
+from annotations.api.serializers.claims import (
+    ClaimConflictOut,
+    ClaimCreateIn,
+    ClaimOut,
+    ClaimPageOut,
+    ClaimUpdateIn,
+    claim_json,
+    claims_for_json,
+    claims_json,
+)
+from annotations.api.serializers.common import ErrorOut
+from annotations.errors import InvalidInput
+from annotations.models import Claim
+from annotations.services.claims import claim_create
+from annotations.services.workflow import claim_delete, claim_update
+
+# Document order, orphans (no position) last.
+ARTICLE_ORDER = [Key("doc_start"), Key("id")]
+TEAM_ORDER = [Key("updated_at", descending=True, kind="datetime"), Key("id", descending=True)]
+ORPHAN_POSITION = 2**31
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The claim\'s version as an ETag: "3".'
+)
+
+
+def claim_etag(claim: Claim) -> str:
+    return f'"{claim.version}"'
+
+
+def if_match_version(request: Request) -> int | None:
+    """The version in `If-Match: "<version>"` (W/ prefixes tolerated), or None when absent."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationError({"If-Match": ['Send the claim\'s version as an ETag, e.g. "3".']})
+    return int(value)
+
+
+def claim_response(claim_id: int, *, request: Request, status: int = 200) -> Response:
+    claim = claims_for_json().get(pk=claim_id)
+    return Response(claim_json(claim, request=request), status=status, headers={"ETag": claim_etag(claim)})
+
+
+class ArticleClaimList(APIView):
+    @extend_schema(operation_id="article_claims_list", parameters=LIST_PARAMETERS, responses=ClaimPageOut)
+    def get(self, request: Request, article_id: int) -> Response:
+        article = caller(request).article(article_id)
+        claims = claims_for_json().filter(article=article, team_id=article.team_id)
+        claims = filter_claims(request, claims).annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION)))
+        page = paginate(request, claims, ARTICLE_ORDER)
+        return paginated_rows_response(page, lambda rows: claims_json(rows, request=request))
+
+    @extend_schema(
+        operation_id="article_claims_create", request=ClaimCreateIn, responses={201: ClaimOut, 400: ErrorOut}
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        who = caller(request)
+        article = who.article(article_id)
+        data = ClaimCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim = claim_create(article=article, user=who.acting_user(), **data.validated_data)
+        return claim_response(claim.pk, request=request, status=201)
+
+
+class ClaimList(APIView):
+    @extend_schema(
+        operation_id="claims_list",
+        parameters=[*LIST_PARAMETERS, OpenApiParameter("team", OpenApiTypes.INT, description="Only this team's.")],
+        responses=ClaimPageOut,
+    )
+    def get(self, request: Request) -> Response:
+        who = caller(request)
+        claims = claims_for_json().filter(team__in=who.team_ids())
+        team = request.query_params.get("team")
+        if team:
+            if not team.isdigit() or len(team) > 18:
+                raise ValidationError({"team": ["Enter a team id."]})
+            claims = claims.filter(team_id=int(team))
+        page = paginate(request, filter_claims(request, claims), TEAM_ORDER)
+        return paginated_rows_response(page, lambda rows: claims_json(rows, request=request))
+
+
+class ClaimDetail(APIView):
+    @extend_schema(operation_id="claims_retrieve", responses=ClaimOut)
+    def get(self, request: Request, claim_id: int) -> Response:
+        claim = caller(request).claim(claim_id)
+        return claim_response(claim.pk, request=request)
+
+    @extend_schema(
+        operation_id="claims_partial_update",
+        parameters=[IF_MATCH],
+        request=ClaimUpdateIn,
+        responses={200: ClaimOut, 400: ErrorOut, 403: ErrorOut, 409: ClaimConflictOut},
+    )
+    def patch(self, request: Request, claim_id: int) -> Response:
+        who = caller(request)
+        claim = who.claim(claim_id)
+        data = ClaimUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields: dict[str, Any] = dict(data.validated_data)
+        version = fields.pop("version", None) or if_match_version(request)
+        if version is None:
+            raise InvalidInput('Send the version you read ("version", or If-Match).', field="version")
+        if "assignee" in fields and fields["assignee"] is not None:
+            assignee = User.objects.filter(pk=fields["assignee"]).first()
+            if assignee is None:
+                raise InvalidInput("The assignee must be a member of the team.", field="assignee")
+            fields["assignee"] = assignee
+        claim_update(claim=claim, user=who.acting_user(), version=version, **fields)
+        return claim_response(claim.pk, request=request)
+
+    @extend_schema(
+        operation_id="claims_destroy",
+        parameters=[IF_MATCH],
+        responses={204: None, 403: ErrorOut, 409: ClaimConflictOut},
+    )
+    def delete(self, request: Request, claim_id: int) -> Response:
+        who = caller(request)
+        claim = who.claim(claim_id)
+        claim_delete(claim=claim, user=who.acting_user(), version=if_match_version(request))
+        return Response(status=204)
+
+
+def article_claims(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """An article's claims in document order (orphans last), ready for claim_json."""
+    return claims.annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION))).order_by("doc_start", "id")

@@ -1,0 +1,107 @@
+"""One error shape for the whole API: {"error": {"status", "code", "message", "fields"}}.
+
+Service errors map to 400 (InvalidInput), 403 (NotAllowed) and 409 (Conflict); a missing object
+or another team's object to 404, so its existence does not leak. A stale claim version (409)
+also carries the claim as it is now under "current".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from annotations.errors import Conflict, InvalidInput, NotAllowed, ServiceError
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it (its ETag no longer matches)."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag you last read."
+    default_code = "precondition_required"
+
+
+class NotAvailable(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Not available."
+    default_code = "not_available"
+
+
+_SERVICE_STATUS: tuple[tuple[type[ServiceError], int, str], ...] = (
+    (InvalidInput, 400, "invalid"),
+    (NotAllowed, 403, "permission_denied"),
+    (Conflict, 409, "conflict"),
+)
+
+
+def error_body(*, status_code: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation detail as {"field" or "field.sub": [messages]}."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = "non_field_errors" if key == "non_field_errors" and not prefix else f"{prefix}{key}"
+            out.update(_flatten(value, f"{name}."))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix.rstrip(".") or "non_field_errors": [str(item) for item in detail]}
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}{index}."))
+        return out
+    return {prefix.rstrip(".") or "non_field_errors": [str(detail)]}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    for error_type, status_code, code in _SERVICE_STATUS:
+        if isinstance(exc, error_type):
+            assert isinstance(exc, ServiceError)
+            fields = {exc.field: [exc.message]} if exc.field else {}
+            body = error_body(status_code=status_code, code=code, message=exc.message, fields=fields)
+            _add_conflict_details(exc, body, context)
+            return Response(body, status=status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        message = "The input is not valid." if fields else "Bad request."
+        code = "invalid"
+    else:
+        fields = {}
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, (dict, list)) else "Request failed."
+        code = exc.default_code if not hasattr(detail, "code") else str(getattr(detail, "code", exc.default_code))
+    response.data = error_body(status_code=response.status_code, code=code, message=message, fields=fields)
+    return response
+
+
+def _add_conflict_details(exc: ServiceError, body: dict, context: dict[str, Any]) -> None:
+    from annotations.services.workflow import ClaimConflict
+
+    if not isinstance(exc, ClaimConflict):
+        return
+    from annotations.api.serializers.claims import claim_json, claims_for_json
+
+    request = context.get("request")
+    current = claims_for_json().filter(pk=exc.current.pk).first()
+    body["current"] = claim_json(current, request=request) if current is not None else None
+    body["last_change"] = exc.last_change

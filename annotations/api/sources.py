@@ -1,0 +1,71 @@
+"""Cited sources: add to a claim (queues a fetch), read with the latest snapshot and evidence, re-fetch."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.api.filters import PAGE_PARAMETERS
+from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.permissions import Caller, caller
+from annotations.api.serializers.claims import SourceCreateIn, SourceOut, SourcePageOut, source_json
+from annotations.api.serializers.common import ErrorOut
+from annotations.models import Source
+from annotations.services.sources import source_add, source_refetch
+
+ORDER = [Key("created_at", kind="datetime"), Key("id")]
+
+
+def _sources(who: Caller) -> QuerySet[Source]:
+    # The snapshot's extracted text can be megabytes; the source JSON never shows it.
+    return (
+        Source.objects.filter(team__in=who.team_ids())
+        .select_related("snapshot", "added_by")
+        .defer("snapshot__text", "snapshot__pages", "snapshot__redirect_chain")
+    )
+
+
+def source_for(who: Caller, source_id: int) -> Source:
+    source = _sources(who).select_related("team", "claim").filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such source.")
+    return source
+
+
+class ClaimSourceList(APIView):
+    @extend_schema(operation_id="claim_sources_list", parameters=PAGE_PARAMETERS, responses=SourcePageOut)
+    def get(self, request: Request, claim_id: int) -> Response:
+        who = caller(request)
+        claim = who.claim(claim_id)
+        page = paginate(request, _sources(who).filter(claim=claim), ORDER)
+        return paginated_response(page, source_json)
+
+    @extend_schema(
+        operation_id="claim_sources_create", request=SourceCreateIn, responses={201: SourceOut, 400: ErrorOut}
+    )
+    def post(self, request: Request, claim_id: int) -> Response:
+        who = caller(request)
+        claim = who.claim(claim_id)
+        data = SourceCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        source = source_add(claim=claim, user=who.acting_user(), **data.validated_data)
+        return Response(source_json(source_for(who, source.pk)), status=201)
+
+
+class SourceDetail(APIView):
+    @extend_schema(operation_id="sources_retrieve", responses=SourceOut)
+    def get(self, request: Request, source_id: int) -> Response:
+        return Response(source_json(source_for(caller(request), source_id)))
+
+
+class SourceRefetch(APIView):
+    @extend_schema(operation_id="sources_refetch", request=None, responses={202: SourceOut})
+    def post(self, request: Request, source_id: int) -> Response:
+        who = caller(request)
+        source = source_for(who, source_id)
+        source_refetch(source=source, user=who.acting_user())
+        return Response(source_json(source_for(who, source_id)), status=202)

@@ -1,0 +1,82 @@
+"""Routes of /api/v1/. One block per resource module; keep each module's routes together."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from annotations.api import (
+    articles,
+    claimreview,
+    claims,
+    comments,
+    events,
+    sources,
+    teams,
+    tokens,
+    verdicts,
+    webannotation,
+    webhooks,
+)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    # --- Schema and docs (served locally through drf-spectacular-sidecar, no CDN). ---
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # --- Teams. ---
+    path("teams/", teams.TeamList.as_view(), name="api-teams"),
+    path("teams/<int:team_id>/", teams.TeamDetail.as_view(), name="api-team"),
+    path("teams/<int:team_id>/claimreview", claimreview.TeamClaimReviewFeed.as_view(), name="api-team-claimreview"),
+    path("teams/<int:team_id>/api-keys/", tokens.TeamKeyList.as_view(), name="api-team-keys"),
+    path("teams/<int:team_id>/webhooks/", webhooks.EndpointList.as_view(), name="api-team-webhooks"),
+    # --- Personal API tokens. ---
+    path("tokens/", tokens.TokenList.as_view(), name="api-tokens"),
+    path("tokens/<int:token_id>/", tokens.TokenDetail.as_view(), name="api-token"),
+    # --- Webhook endpoints and their delivery log. ---
+    path("webhooks/<int:endpoint_id>/", webhooks.EndpointDetail.as_view(), name="api-webhook"),
+    path("webhooks/<int:endpoint_id>/deliveries/", webhooks.DeliveryList.as_view(), name="api-webhook-deliveries"),
+    # --- Articles. ---
+    path("articles/", articles.ArticleList.as_view(), name="api-articles"),
+    path("articles/<int:article_id>/", articles.ArticleDetail.as_view(), name="api-article"),
+    path("articles/<int:article_id>/claims/", claims.ArticleClaimList.as_view(), name="api-article-claims"),
+    # W3C Web Annotation Protocol container of the article's claims.
+    path(
+        "articles/<int:article_id>/annotations/",
+        webannotation.AnnotationContainer.as_view(),
+        name="api-article-annotations",
+    ),
+    path(
+        "articles/<int:article_id>/annotations/<int:claim_id>",
+        webannotation.AnnotationDetail.as_view(),
+        name="api-article-annotation",
+    ),
+    # --- Claims. ---
+    path("claims/", claims.ClaimList.as_view(), name="api-claims"),
+    path("claims/<int:claim_id>/", claims.ClaimDetail.as_view(), name="api-claim"),
+    path("claims/<int:claim_id>/annotation", webannotation.ClaimAnnotation.as_view(), name="api-claim-annotation"),
+    path("claims/<int:claim_id>/claimreview", claimreview.ClaimReviewDetail.as_view(), name="api-claim-claimreview"),
+    path("claims/<int:claim_id>/sources/", sources.ClaimSourceList.as_view(), name="api-claim-sources"),
+    path("claims/<int:claim_id>/verdicts/", verdicts.ClaimVerdictList.as_view(), name="api-claim-verdicts"),
+    path("claims/<int:claim_id>/comments/", comments.ClaimCommentList.as_view(), name="api-claim-comments"),
+    path("claims/<int:claim_id>/events/", events.ClaimEventList.as_view(), name="api-claim-events"),
+    # --- Sources. ---
+    path("sources/<int:source_id>/", sources.SourceDetail.as_view(), name="api-source"),
+    path("sources/<int:source_id>/refetch/", sources.SourceRefetch.as_view(), name="api-source-refetch"),
+]
+
+# --- Workflow (helper "flow", annotations/api/workflow.py): transitions and review queues. ---
+# Add its routes below, e.g.
+#   path("claims/<int:claim_id>/transitions/", workflow.ClaimTransitions.as_view(), name="api-claim-transitions"),
+#   path("teams/<int:team_id>/queues/...", ...),
+from annotations.api import workflow  # noqa: E402
+
+urlpatterns += [
+    path("claims/<int:claim_id>/transitions/", workflow.ClaimTransitions.as_view(), name="api-claim-transitions"),
+    path("claims/<int:claim_id>/similar/", workflow.ClaimSimilar.as_view(), name="api-claim-similar"),
+    path("queues/", workflow.QueueList.as_view(), name="api-queues"),
+    path("queues/bulk-assign/", workflow.QueueBulkAssign.as_view(), name="api-queues-bulk-assign"),
+    path("teams/<int:team_id>/members/", workflow.TeamMembers.as_view(), name="api-team-members"),
+    path("teams/<int:team_id>/members/<int:member_id>/", workflow.TeamMember.as_view(), name="api-team-member"),
+    path("teams/<int:team_id>/rating-scale/", workflow.TeamRatingScale.as_view(), name="api-team-rating-scale"),
+    path("teams/<int:team_id>/workflow/", workflow.TeamWorkflowSettings.as_view(), name="api-team-workflow"),
+]

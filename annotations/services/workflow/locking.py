@@ -1,0 +1,92 @@
+"""Row locking, version checks and the audit entry every workflow write shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from annotations.errors import Conflict, NotAllowed
+from annotations.models import AuditEvent, Claim, Membership
+from annotations.services.audit import audit_record
+
+
+class ClaimConflict(Conflict):
+    """The claim changed since the caller read it (its version moved on).
+
+    Carries the claim as it is now and the last change to it (who, when, what before and after),
+    so that the person whose save was refused sees the other person's change.
+    """
+
+    def __init__(self, message: str, *, current: Claim, last_change: dict[str, Any] | None) -> None:
+        super().__init__(message, field="version")
+        self.current = current
+        self.last_change = last_change
+
+
+def claim_lock(*, claim: Claim | int) -> Claim:
+    """The claim row, locked until the end of the transaction. Call inside a transaction."""
+    pk = claim if isinstance(claim, int) else claim.pk
+    return Claim.objects.select_for_update(of=("self",)).select_related("team").get(pk=pk)
+
+
+def member_of(*, claim: Claim, user: User | AnonymousUser | None) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(team_id=claim.team_id, user=user).first()
+
+
+def require_member(*, claim: Claim, user: User | AnonymousUser | None) -> Membership:
+    membership = member_of(claim=claim, user=user)
+    if membership is None:
+        raise NotAllowed("Only members of the claim's team can change it.")
+    return membership
+
+
+def last_change(*, claim: Claim) -> dict[str, Any] | None:
+    """The latest audited change to the claim: who made it, when, and the values before and after."""
+    event = AuditEvent.objects.filter(claim=claim).select_related("actor").order_by("-created_at", "-id").first()
+    if event is None:
+        return None
+    return {
+        "action": event.action,
+        "by": {"id": event.actor.pk, "username": event.actor.get_username()} if event.actor else None,
+        "at": event.created_at.isoformat(),
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def check_version(*, claim: Claim, version: int | None) -> None:
+    """Raise ClaimConflict when the caller's `version` is not the locked claim's version."""
+    if version is None or int(version) == claim.version:
+        return
+    change = last_change(claim=claim)
+    who = (change or {}).get("by") or {}
+    fields = ", ".join(sorted((change or {}).get("after", {}))) or "the claim"
+    by = who.get("username", "someone")
+    raise ClaimConflict(
+        f"{by} changed {fields} after you loaded this claim (now version {claim.version}, yours {version}). "
+        "Your change was not saved: review theirs and try again.",
+        current=claim,
+        last_change=change,
+    )
+
+
+def claim_save_audited(
+    *,
+    claim: Claim,
+    user: User | AnonymousUser | None,
+    action: str,
+    fields: list[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    target: Any = None,
+) -> Claim:
+    """Save `fields` of the locked claim, bump its version and record the audit event."""
+    claim.version += 1
+    claim.save(update_fields=[*fields, "version", "updated_at"])
+    audit_record(
+        team=claim.team, actor=user, action=action, target=target or claim, claim=claim, before=before, after=after
+    )
+    return claim

@@ -1,0 +1,215 @@
+"""Team settings: members and roles, the rating scale, the default due time. Admins change; members look."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.forms import formset_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from annotations.access import membership_for_user
+from annotations.errors import NotAllowed, ServiceError
+from annotations.models import Membership, Rating, Role, Team
+from annotations.services.workflow import (
+    rating_scale_update,
+    team_default_due_days_set,
+    team_member_add,
+    team_member_remove,
+    team_member_set_role,
+)
+from annotations.services.workflow.team_settings import MAX_DUE_DAYS, RatingInput
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.REVIEWER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class DueDaysForm(forms.Form):
+    default_due_days = forms.IntegerField(
+        label="Days allowed before a claim is due", min_value=1, max_value=MAX_DUE_DAYS
+    )
+
+
+class RatingForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(label="Label", max_length=60, required=False)
+    value = forms.IntegerField(label="Value", required=False, min_value=-100, max_value=100)
+    color = forms.CharField(label="Colour", max_length=7, widget=forms.TextInput(attrs={"type": "color"}))
+
+
+RatingFormSet = formset_factory(RatingForm, extra=1, can_delete=True, can_order=True)
+
+
+def _rating_formset(team: Team, data: Any = None) -> Any:
+    ratings = Rating.objects.filter(scale__team=team).order_by("position")
+    initial = [
+        {"id": r.pk, "label": r.label, "value": r.value, "color": r.color, "ORDER": i + 1}
+        for i, r in enumerate(ratings)
+    ]
+    formset = RatingFormSet(data, initial=initial, prefix="rating")
+    for form in formset.extra_forms:
+        form.fields["color"].initial = "#777777"
+    return formset
+
+
+def _page(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    **forms_given: Any,
+) -> HttpResponse:
+    team = membership.team
+    members = list(Membership.objects.filter(team=team).select_related("user").order_by("user__username"))
+    return render(
+        request,
+        "annotations/team_settings.html",
+        {
+            "team": team,
+            "membership": membership,
+            "is_admin": membership.role == Role.ADMIN,
+            "members": members,
+            "roles": Role.choices,
+            "add_form": forms_given.get("add_form") or MemberAddForm(),
+            "due_form": forms_given.get("due_form") or DueDaysForm(initial={"default_due_days": team.default_due_days}),
+            "ratings": forms_given.get("ratings") or _rating_formset(team),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def team_settings(request: HttpRequest, team_slug: str) -> HttpResponse:
+    return _page(request, membership_for_user(user=request.user, team_slug=team_slug))
+
+
+def _admin_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+@require_POST
+def team_member_add_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            added = team_member_add(
+                team=membership.team,
+                user=_admin_user(request),
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+            )
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Added {added.user.get_username()} as {added.get_role_display().lower()}.")
+            return redirect("team_settings", team_slug=team_slug)
+    return _page(request, membership, status=400, add_form=form)
+
+
+def _team_member(membership: Membership, member_id: int) -> Membership:
+    try:
+        return Membership.objects.select_related("user").get(pk=member_id, team=membership.team)
+    except Membership.DoesNotExist as exc:
+        raise Http404("No such member.") from exc
+
+
+@login_required
+@require_POST
+def team_member_role_view(request: HttpRequest, team_slug: str, member_id: int) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    member = _team_member(membership, member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _page(request, membership, status=400, errors={"member": "Choose a role."})
+    try:
+        team_member_set_role(
+            team=membership.team, user=_admin_user(request), membership=member, role=form.cleaned_data["role"]
+        )
+    except NotAllowed as exc:
+        return _page(request, membership, status=403, errors={"page": exc.message})
+    except ServiceError as exc:
+        return _page(request, membership, status=400, errors={"member": f"{member.user.get_username()}: {exc.message}"})
+    messages.success(request, f"{member.user.get_username()} is now {form.cleaned_data['role']}.")
+    return redirect("team_settings", team_slug=team_slug)
+
+
+@login_required
+@require_POST
+def team_member_remove_view(request: HttpRequest, team_slug: str, member_id: int) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    member = _team_member(membership, member_id)
+    try:
+        team_member_remove(team=membership.team, user=_admin_user(request), membership=member)
+    except NotAllowed as exc:
+        return _page(request, membership, status=403, errors={"page": exc.message})
+    except ServiceError as exc:
+        return _page(request, membership, status=400, errors={"member": f"{member.user.get_username()}: {exc.message}"})
+    messages.success(request, f"Removed {member.user.get_username()} from the team.")
+    if member.user_id == request.user.pk:
+        return redirect("home")
+    return redirect("team_settings", team_slug=team_slug)
+
+
+@login_required
+@require_POST
+def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    form = DueDaysForm(request.POST)
+    if form.is_valid():
+        try:
+            team_default_due_days_set(
+                team=membership.team, user=_admin_user(request), days=form.cleaned_data["default_due_days"]
+            )
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved the default due time.")
+            return redirect("team_settings", team_slug=team_slug)
+    return _page(request, membership, status=400, due_form=form)
+
+
+@login_required
+@require_POST
+def rating_scale_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    formset = _rating_formset(membership.team, request.POST)
+    if formset.is_valid():
+        rows: list[tuple[int, int, RatingInput]] = []
+        for index, form in enumerate(formset.forms):
+            data = form.cleaned_data
+            if not data or form in formset.deleted_forms or (data.get("id") is None and not data.get("label")):
+                continue
+            item: RatingInput = {"id": data.get("id"), "label": data.get("label") or "", "value": data.get("value")}
+            item["color"] = data.get("color") or ""
+            rows.append((data.get("ORDER") or 10_000, index, item))
+        try:
+            rating_scale_update(
+                team=membership.team, user=_admin_user(request), ratings=[item for _, _, item in sorted(rows)]
+            )
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            return _page(request, membership, status=400, ratings=formset, errors={"ratings": exc.message})
+        messages.success(request, "Saved the rating scale.")
+        return redirect("team_settings", team_slug=team_slug)
+    return _page(request, membership, status=400, ratings=formset, errors={"ratings": "Correct the marked fields."})

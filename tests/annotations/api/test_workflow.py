@@ -1,0 +1,153 @@
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Rating, Role
+from annotations.services.workflow import claim_assign, claim_propose
+from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, UserFactory, rating
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def chief(team):
+    return MembershipFactory(team=team, user=UserFactory(username="sam"), role=Role.EDITOR).user
+
+
+@pytest.fixture
+def in_review(team, reviewer, editor):
+    claim = claim_assign(claim=ClaimFactory(article=ArticleFactory(team=team)), user=editor, assignee=reviewer)
+    return claim_propose(claim=claim, user=reviewer, rating=rating(team, "False"), summary="No.")
+
+
+def test_allowed_transitions_depend_on_role(team, reviewer, editor, in_review):
+    url = f"/api/v1/claims/{in_review.pk}/transitions/"
+    as_editor = api(editor).get(url).json()
+    assert {t["action"] for t in as_editor["allowed"]} == {"request_changes", "approve", "not_check_worthy"}
+    request_changes = next(t for t in as_editor["allowed"] if t["action"] == "request_changes")
+    assert request_changes["needs"] == ["note"] and request_changes["label"] == "Request changes"
+    # The reviewer wrote the verdict: nothing to do while it is in review.
+    assert api(reviewer).get(url).json()["allowed"] == []
+
+
+def test_the_whole_lifecycle_through_the_api(team, reviewer, editor, chief):
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    url = f"/api/v1/claims/{claim.pk}/transitions/"
+
+    def step(user, **body):
+        response = api(user).post(url, body, format="json")
+        assert response.status_code == 200, response.json()
+        return response.json()
+
+    data = step(editor, action="assign", assignee=reviewer.pk, version=1)
+    assert data["status"] == "in_research" and data["assignee"]["username"] == "rita" and data["due_at"]
+    data = step(reviewer, action="propose", rating=rating(team, "False").pk, summary="No.", version=data["version"])
+    assert data["status"] == "in_review" and data["current_verdict"]["rating"]["label"] == "False"
+    data = step(editor, action="request_changes", note="Add the budget document.")
+    data = step(reviewer, action="resume")
+    data = step(reviewer, action="propose", rating=rating(team, "Mostly false").pk, summary="Mostly not.")
+    data = step(editor, action="approve")
+    data = step(chief, action="publish")
+    assert data["status"] == "published" and data["current_verdict"]["published_at"]
+    data = step(chief, action="correct", rating=rating(team, "Half true").pk, summary="Partly.", note="New data.")
+    assert data["current_verdict"]["rating"]["label"] == "Half true"
+    actions = list(AuditEvent.objects.filter(claim=claim).values_list("action", flat=True))
+    assert {"claim.assign", "claim.propose", "claim.approve", "claim.publish", "claim.correct"} <= set(actions)
+
+
+def test_transition_errors_have_the_error_shape(team, reviewer, editor, in_review, outsider):
+    url = f"/api/v1/claims/{in_review.pk}/transitions/"
+    refused = api(reviewer).post(url, {"action": "approve"}, format="json")
+    assert refused.status_code == 403 and refused.json()["error"]["status"] == 403
+    missing = api(editor).post(url, {"action": "request_changes"}, format="json")
+    assert missing.status_code == 400 and "note" in missing.json()["error"]["fields"]
+    stale = api(editor).post(url, {"action": "approve", "version": 1}, format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["version"] == in_review.version
+    assert stale.json()["last_change"]["by"]["username"] == "rita"
+    wrong_state = api(editor).post(url, {"action": "publish"}, format="json")
+    assert wrong_state.status_code == 409
+    other_rating = api(editor).post(url, {"action": "assign", "assignee": outsider.pk}, format="json")
+    assert other_rating.status_code == 400 and "assignee" in other_rating.json()["error"]["fields"]
+    assert api(outsider).get(url).status_code == 404
+    assert api(outsider).post(url, {"action": "approve"}, format="json").status_code == 404
+    assert Claim.objects.get(pk=in_review.pk).status == ClaimStatus.IN_REVIEW
+
+
+def test_queue_list_counts_pages_and_isolation(team, reviewer, editor, outsider, django_assert_max_num_queries):
+    article = ArticleFactory(team=team)
+    for _ in range(5):
+        ClaimFactory(article=article)
+    url = f"/api/v1/queues/?team={team.pk}&queue=unassigned&limit=2"
+    client = api(editor)
+    with django_assert_max_num_queries(12) as few:
+        first = client.get(url).json()
+    baseline = len(few.captured_queries)
+    assert first["counts"]["unassigned"] == 5 and len(first["results"]) == 2 and first["next_cursor"]
+    seen = [c["id"] for c in first["results"]]
+    nxt = first["next"]
+    while nxt:
+        page = client.get(nxt).json()
+        seen += [c["id"] for c in page["results"]]
+        nxt = page["next"]
+    assert sorted(seen) == sorted(Claim.objects.filter(team=team).values_list("pk", flat=True))
+    for _ in range(10):
+        ClaimFactory(article=article)
+    with django_assert_max_num_queries(baseline):
+        assert client.get(url).status_code == 200
+    assert api(outsider).get(url).status_code == 404
+    bad = client.get(f"/api/v1/queues/?team={team.pk}&queue=nope&priority=9")
+    assert bad.status_code == 400 and {"queue", "priority"} <= set(bad.json()["error"]["fields"])
+    assert client.get(f"/api/v1/queues/?team={team.pk}&cursor=zzz").status_code == 400
+
+
+def test_bulk_assign_api(team, reviewer, editor, outsider):
+    claims = [ClaimFactory(article=ArticleFactory(team=team)) for _ in range(2)]
+    body = {"team": team.pk, "claim_ids": [c.pk for c in claims], "assignee": reviewer.pk}
+    response = api(editor).post("/api/v1/queues/bulk-assign/", body, format="json")
+    assert response.status_code == 200 and sorted(response.json()["assigned"]) == sorted(c.pk for c in claims)
+    assert api(reviewer).post("/api/v1/queues/bulk-assign/", body, format="json").status_code == 403
+    assert api(outsider).post("/api/v1/queues/bulk-assign/", body, format="json").status_code == 404
+
+
+def test_similar_claims_and_linking(team, reviewer, outsider):
+    article = ArticleFactory(team=team)
+    earlier = ClaimFactory(article=article, exact="flood wall")
+    later = ClaimFactory(article=article, exact="flood wall")
+    found = api(reviewer).get(f"/api/v1/claims/{later.pk}/similar/").json()["results"]
+    assert [c["id"] for c in found] == [earlier.pk] and found[0]["similarity"] == 1.0
+    linked = api(reviewer).post(f"/api/v1/claims/{later.pk}/similar/", {"earlier": earlier.pk}, format="json")
+    assert linked.status_code == 200 and linked.json()["status"] == "not_check_worthy"
+    assert api(outsider).get(f"/api/v1/claims/{later.pk}/similar/").status_code == 404
+
+
+def test_team_settings_api(team, reviewer, outsider):
+    admin = MembershipFactory(team=team, user=UserFactory(username="ada"), role=Role.ADMIN).user
+    UserFactory(username="newbie")
+    base = f"/api/v1/teams/{team.pk}"
+    members = api(reviewer).get(f"{base}/members/").json()["results"]
+    assert {m["user"]["username"] for m in members} == {"rita", "ada"}
+    refused = api(reviewer).post(f"{base}/members/", {"username": "newbie", "role": "editor"}, format="json")
+    assert refused.status_code == 403
+    added = api(admin).post(f"{base}/members/", {"username": "newbie", "role": "editor"}, format="json")
+    assert added.status_code == 201 and added.json()["role"] == "editor"
+    own = Membership.objects.get(team=team, user=admin)
+    last_admin = api(admin).patch(f"{base}/members/{own.pk}/", {"role": "reviewer"}, format="json")
+    assert last_admin.status_code == 409
+    scale = api(admin).get(f"{base}/rating-scale/").json()["ratings"]
+    scale.reverse()
+    for item in scale:
+        item.pop("position")
+    updated = api(admin).put(f"{base}/rating-scale/", {"ratings": scale}, format="json")
+    assert updated.status_code == 200 and updated.json()["ratings"][0]["label"] == "Unproven"
+    assert Rating.objects.filter(scale__team=team).order_by("position").first().label == "Unproven"
+    bad = api(admin).put(f"{base}/rating-scale/", {"ratings": [{"label": "X", "color": "red"}]}, format="json")
+    assert bad.status_code == 400 and "ratings.0.color" in bad.json()["error"]["fields"]
+    assert api(admin).patch(f"{base}/workflow/", {"default_due_days": 6}, format="json").json()["default_due_days"] == 6
+    for path in ("members/", "rating-scale/", "workflow/"):
+        assert api(outsider).get(f"{base}/{path}").status_code == 404, path

@@ -1,0 +1,136 @@
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from annotations.errors import InvalidInput
+from annotations.models import Claim, ClaimStatus, Role
+from annotations.selectors.queues import QUEUES, QueueFilters, claims_for_queue, queue_counts, queue_page
+from annotations.services.workflow import claim_approve, claim_assign, claim_propose, claim_publish
+from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, TeamFactory, UserFactory, rating
+
+pytestmark = pytest.mark.django_db
+S = ClaimStatus
+
+
+@pytest.fixture
+def chief(team):
+    return MembershipFactory(team=team, user=UserFactory(username="sam"), role=Role.EDITOR).user
+
+
+def claims(team, n, **values):
+    article = ArticleFactory(team=team)
+    made = [ClaimFactory(article=article) for _ in range(n)]
+    if values:
+        Claim.objects.filter(pk__in=[c.pk for c in made]).update(**values)
+    return [Claim.objects.get(pk=c.pk) for c in made]
+
+
+def test_each_queue_holds_the_right_claims_and_the_counts_agree(team, reviewer, editor, chief):
+    now = timezone.now()
+    new = claims(team, 2)
+    mine = claims(team, 3, assignee=reviewer, status=S.IN_RESEARCH, due_at=now + datetime.timedelta(days=10))
+    review = claims(team, 1, assignee=reviewer, status=S.IN_REVIEW)
+    changes = claims(team, 1, assignee=reviewer, status=S.CHANGES_REQUESTED)
+    overdue = claims(team, 1, assignee=editor, status=S.IN_RESEARCH, due_at=now - datetime.timedelta(hours=1))
+    soon = claims(team, 1, status=S.NEW, due_at=now + datetime.timedelta(hours=20))
+    published = claims(team, 2, status=S.PUBLISHED, due_at=now - datetime.timedelta(days=3))
+    claims(TeamFactory(), 4)  # another team's claims never show
+
+    expected = {
+        "mine": {c.pk for c in mine + changes},
+        "unassigned": {c.pk for c in new + soon},
+        "needs_review": {c.pk for c in review},
+        "changes_requested": {c.pk for c in changes},
+        "due": {c.pk for c in overdue + soon},
+        "published": {c.pk for c in published},
+    }
+    assert set(expected) == set(QUEUES)
+    for queue, ids in expected.items():
+        rows, cursor = claims_for_queue(team=team, user=reviewer, queue=queue)
+        assert {c.pk for c in rows} == ids, queue
+        assert cursor is None
+    counts = queue_counts(team=team, user=reviewer)
+    assert counts == {**{q: len(ids) for q, ids in expected.items()}, "overdue": 1}
+
+
+def test_counts_come_in_one_query_and_a_page_in_a_fixed_number(team, reviewer, django_assert_num_queries):
+    claims(team, 3, assignee=reviewer, status=S.IN_RESEARCH)
+    with django_assert_num_queries(1):
+        queue_counts(team=team, user=reviewer)
+    with CaptureQueriesContext(connection) as few:
+        queue_page(team=team, user=reviewer, queue="mine")
+    claims(team, 30, assignee=reviewer, status=S.IN_RESEARCH)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = queue_page(team=team, user=reviewer, queue="mine")
+    assert len(page.claims) == 33 and page.counts["mine"] == 33
+    assert len(few.captured_queries) == 3
+
+
+def test_keyset_pages_walk_every_claim_once_in_each_sort(team, reviewer):
+    now = timezone.now()
+    made = claims(team, 23, assignee=reviewer, status=S.IN_RESEARCH)
+    for i, claim in enumerate(made):
+        # ties on purpose: the id breaks them
+        Claim.objects.filter(pk=claim.pk).update(
+            due_at=None if i % 5 == 0 else now + datetime.timedelta(hours=i % 4),
+            priority=i % 3,
+            updated_at=now - datetime.timedelta(minutes=i % 2),
+        )
+    for sort in ("updated", "due", "priority", "newest"):
+        seen: list[int] = []
+        cursor = None
+        for _ in range(10):
+            rows, cursor = claims_for_queue(team=team, user=reviewer, queue="mine", sort=sort, cursor=cursor, limit=5)
+            seen += [c.pk for c in rows]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(c.pk for c in made), sort
+        full, _ = claims_for_queue(team=team, user=reviewer, queue="mine", sort=sort, limit=100)
+        assert seen == [c.pk for c in full], sort
+    by_due, _ = claims_for_queue(team=team, user=reviewer, queue="mine", sort="due", limit=100)
+    dues = [c.due_at for c in by_due]
+    known = [d for d in dues if d is not None]
+    assert all(d is None for d in dues[-5:]) and dues[:-5] == known == sorted(known)
+
+
+def test_filters(team, reviewer, editor, chief):
+    article = ArticleFactory(team=team)
+    wall: Any = ClaimFactory(article=article, exact="flood wall")
+    river = ClaimFactory(article=article, exact="The river rose 3.1 metres")
+    Claim.objects.filter(pk=river.pk).update(restated="Water level record in April", priority=3)
+    elsewhere = claims(team, 1)[0]
+    wall = claim_assign(claim=wall, user=editor, assignee=reviewer)
+    wall = claim_propose(claim=wall, user=reviewer, rating=rating(team, "False"), summary="No.")
+    wall = claim_publish(claim=claim_approve(claim=wall, user=chief), user=chief)
+
+    def ids(queue="published", **filters):
+        rows, _ = claims_for_queue(team=team, user=reviewer, queue=queue, filters=QueueFilters(**filters))
+        return {c.pk for c in rows}
+
+    assert ids(rating=rating(team, "False").pk) == {wall.pk}
+    assert ids(rating=rating(team, "True").pk) == set()
+    assert ids(assignee=reviewer.pk) == {wall.pk}
+    assert ids("unassigned", article=article.pk) == {river.pk}
+    assert ids("unassigned") == {river.pk, elsewhere.pk}
+    assert ids("unassigned", priority=3) == {river.pk}
+    assert ids("unassigned", text="record water") == {river.pk}  # full text, any order
+    assert ids("unassigned", text="metr") == {river.pk}  # part of a word, trigram
+    assert ids(text="FLOOD") == {wall.pk}
+    due = wall.due_at.date()
+    assert ids(due_after=due, due_before=due) == {wall.pk}
+    assert ids(due_after=due + datetime.timedelta(days=1)) == set()
+    counts = queue_counts(team=team, user=reviewer, filters=QueueFilters(text="river"))
+    assert counts["unassigned"] == 1 and counts["published"] == 0
+
+
+def test_bad_queue_sort_and_cursor_are_input_errors(team, reviewer):
+    for kwargs, name in (({"queue": "nope"}, "queue"), ({"sort": "nope"}, "sort"), ({"cursor": "!!"}, "cursor")):
+        with pytest.raises(InvalidInput) as info:
+            claims_for_queue(team=team, user=reviewer, **{"queue": "mine", **kwargs})
+        assert info.value.field == name
+    with pytest.raises(InvalidInput):
+        claims_for_queue(team=team, user=reviewer, queue="mine", cursor="WyJ4Il0")  # ["x"]
