@@ -2,14 +2,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
-from annotations.anchoring import reader_document
+from annotations.anchoring import TextPositionSelector, TextQuoteSelector, reader_document, reanchor_many
+from annotations.anchoring.matching import EXACT, MOVED
+from annotations.anchoring.selectors import CONTEXT_LENGTH
+from annotations.errors import InvalidInput
 from annotations.fetching.urls import normalize_url
-from annotations.models import Article, Team
+from annotations.models import Article, ArticleRevision, Claim, Team
 from annotations.services.audit import audit_record
 
 
@@ -55,4 +60,94 @@ def article_create(
         created_by=user,
     )
     audit_record(team=team, actor=user, action="article.create", target=article, after={"title": article.title})
+    return article
+
+
+@transaction.atomic
+def article_revise(*, article: Article, user: User | None, source: str, source_format: str) -> Article:
+    """Replace the article's text with a new revision and re-anchor every claim against it.
+
+    The old text is kept as an ArticleRevision. Each claim tries, in order, its old position, the
+    nearest occurrence of its quote and a fuzzy match (annotations.anchoring.reanchor_many); the
+    outcome is stored with the claim, and a claim that matches nowhere becomes an orphan with no
+    position rather than being moved to the wrong place. Locks the article row and its claims.
+    Raises InvalidInput for an unknown format or an empty text.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    try:
+        document = reader_document(source, source_format)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="source_format") from exc
+    if not document.text.strip():
+        raise InvalidInput("The article has no readable text.", field="source")
+    old_text = article.text
+    ArticleRevision.objects.create(
+        article=article,
+        number=article.revision,
+        source_format=article.source_format,
+        source=article.source,
+        text=old_text,
+        layout=article.layout,
+        content_hash=article.content_hash,
+        created_by=article.created_by if article.revision == 1 else None,
+        created_at=article.updated_at,
+    )
+    article.revision += 1
+    article.source = source
+    article.source_format = source_format
+    article.text = document.text
+    article.layout = document.to_json()
+    article.content_hash = content_hash(document.text)
+    article.save(update_fields=["revision", "source", "source_format", "text", "layout", "content_hash", "updated_at"])
+
+    claims = list(Claim.objects.select_for_update().filter(article=article, team_id=article.team_id).order_by("id"))
+    anchors = reanchor_many(
+        document.text,
+        [
+            (
+                TextQuoteSelector(c.exact, c.prefix, c.suffix),
+                None if c.start is None or c.end is None else TextPositionSelector(c.start, c.end),
+            )
+            for c in claims
+        ],
+        old_text=old_text,
+    )
+    outcomes: Counter[str] = Counter()
+    now = timezone.now()
+    for claim, anchor in zip(claims, anchors, strict=True):
+        outcomes[anchor.outcome] += 1
+        claim.anchor_outcome = anchor.outcome
+        claim.anchor_score = round(anchor.score, 6)
+        claim.anchored_revision = article.revision
+        claim.start, claim.end = anchor.start, anchor.end
+        if anchor.outcome in (EXACT, MOVED) and anchor.start is not None and anchor.end is not None:
+            # The quote is unchanged; its context follows the new text. A fuzzy claim keeps the
+            # quote the reviewer marked, so the difference stays visible.
+            claim.prefix = document.text[max(0, anchor.start - CONTEXT_LENGTH) : anchor.start]
+            claim.suffix = document.text[anchor.end : anchor.end + CONTEXT_LENGTH]
+        claim.version += 1
+        claim.updated_at = now
+    Claim.objects.bulk_update(
+        claims,
+        [
+            "start",
+            "end",
+            "prefix",
+            "suffix",
+            "anchor_outcome",
+            "anchor_score",
+            "anchored_revision",
+            "version",
+            "updated_at",
+        ],
+        batch_size=1000,
+    )
+    audit_record(
+        team=article.team,
+        actor=user,
+        action="article.revise",
+        target=article,
+        before={"revision": article.revision - 1, "content_hash": content_hash(old_text)},
+        after={"revision": article.revision, "content_hash": article.content_hash, "anchors": dict(outcomes)},
+    )
     return article

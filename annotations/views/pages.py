@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from annotations.access import article_for_user, membership_for_user, teams_for_user
 from annotations.anchoring import ReaderDocument, render_reading_html
 from annotations.errors import ServiceError
-from annotations.models import ClaimStatus, SourceFormat
+from annotations.models import ClaimStatus, Priority, Rating, SourceFormat, Stance
 from annotations.selectors.articles import articles_for_dashboard
 from annotations.selectors.claims import claims_for_article
-from annotations.services.articles import article_create
+from annotations.services.articles import article_create, article_revise
 
 UPLOAD_FORMATS = {
     ".md": SourceFormat.MARKDOWN,
@@ -111,6 +115,19 @@ def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = article_for_user(user=request.user, article_id=article_id)
     document = ReaderDocument.from_json(article.layout) if article.layout else None
+    claims = list(claims_for_article(article=article))
+    ratings = Rating.objects.filter(scale__team_id=article.team_id).order_by("position")
+    page_data = {
+        "articleId": article.pk,
+        "teamId": article.team_id,
+        "revision": article.revision,
+        "text": article.text,
+        "username": request.user.get_username(),
+        "serverNow": timezone.now().isoformat(),
+        "ratings": [{"id": r.pk, "label": r.label, "value": r.value, "color": r.color} for r in ratings],
+        "stances": [{"value": s.value, "label": s.label} for s in Stance],
+        "priorities": [{"value": p.value, "label": p.label} for p in Priority],
+    }
     return render(
         request,
         "annotations/article.html",
@@ -118,6 +135,40 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "article": article,
             "team": article.team,
             "reading_html": render_reading_html(document) if document else "",
-            "claims": claims_for_article(article=article),
+            "placed": [c for c in claims if c.start is not None],
+            "orphans": [c for c in claims if c.start is None],
+            "page_data": page_data,
         },
     )
+
+
+class ArticleTextForm(forms.Form):
+    source_format = forms.ChoiceField(label="Format", choices=SourceFormat.choices)
+    source = forms.CharField(label="Article text or Markdown", widget=forms.Textarea(attrs={"rows": 24}), strip=False)
+
+
+@login_required
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Replace the article's text: a new revision, against which every claim re-anchors."""
+    article = article_for_user(user=request.user, article_id=article_id)
+    initial = {"source": article.source, "source_format": article.source_format}
+    form = ArticleTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            article = article_revise(
+                article=article,
+                user=request.user,
+                source=form.cleaned_data["source"],
+                source_format=form.cleaned_data["source_format"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            outcomes = Counter(claims_for_article(article=article).values_list("anchor_outcome", flat=True))
+            summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+            messages.success(
+                request, f"Saved revision {article.revision}." + (f" Claims re-anchored: {summary}." if summary else "")
+            )
+            return redirect("article", article_id=article.pk)
+    return render(request, "annotations/article_edit.html", {"article": article, "team": article.team, "form": form})

@@ -68,73 +68,183 @@ function pointToOffset(root, blocks, container, offset, side) {
   return previous ? blockEnd(previous) : null;
 }
 
+/**
+ * Keep a span from starting or ending in the gap between two blocks (the "\n\n"
+ * separating them in reader text), which a triple click or a drag past the end
+ * of a paragraph produces.
+ */
+function trimToBlocks(blocks, start, end) {
+  for (const block of blocks) {
+    const from = blockStart(block);
+    const to = blockEnd(block);
+    if (to <= start) continue;
+    if (from >= end) break;
+    if (from > start) start = from;
+    break;
+  }
+  for (let i = blocks.length - 1; i >= 0; i -= 1) {
+    const from = blockStart(blocks[i]);
+    const to = blockEnd(blocks[i]);
+    if (from >= end) continue;
+    if (to <= start) break;
+    if (to < end) end = to;
+    break;
+  }
+  return [start, end];
+}
+
 /** {start, end} in reader-text code points for a DOM Range inside root, or null. */
 export function rangeToOffsets(root, range) {
-  if (!root.contains(range.commonAncestorContainer) && range.commonAncestorContainer !== root) return null;
+  const common = range.commonAncestorContainer;
+  if (common !== root && !root.contains(common)) return null;
   const blocks = blocksOf(root);
-  const start = pointToOffset(root, blocks, range.startContainer, range.startOffset, "start");
-  const end = pointToOffset(root, blocks, range.endContainer, range.endOffset, "end");
+  let start = pointToOffset(root, blocks, range.startContainer, range.startOffset, "start");
+  let end = pointToOffset(root, blocks, range.endContainer, range.endOffset, "end");
   if (start === null || end === null || start >= end) return null;
+  [start, end] = trimToBlocks(blocks, start, end);
+  if (start >= end) return null;
   return { start, end };
+}
+
+// Index of the first block ending after `offset` (blocks are in document order).
+function firstBlockAfter(blocks, offset) {
+  let lo = 0;
+  let hi = blocks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (blockEnd(blocks[mid]) <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// The text nodes of a block with their code point offsets into reader text.
+function pieces(block) {
+  const list = [];
+  let at = blockStart(block);
+  for (const node of textNodes(block)) {
+    const length = cpLength(node.data);
+    list.push({ node, start: at, end: at + length });
+    at += length;
+  }
+  return list;
 }
 
 /** One Range per text-node piece of reader text [start, end). */
 export function offsetsToRanges(root, start, end) {
   const ranges = [];
-  for (const block of blocksOf(root)) {
-    const from = blockStart(block);
-    if (blockEnd(block) <= start || from >= end) continue;
-    let at = from;
-    for (const node of textNodes(block)) {
-      const length = cpLength(node.data);
-      const pieceStart = Math.max(start, at);
-      const pieceEnd = Math.min(end, at + length);
-      if (pieceStart < pieceEnd) {
-        const range = node.ownerDocument.createRange();
-        range.setStart(node, codePointToUtf16(node.data, pieceStart - at));
-        range.setEnd(node, codePointToUtf16(node.data, pieceEnd - at));
-        ranges.push(range);
-      }
-      at += length;
-      if (at >= end) break;
+  const blocks = blocksOf(root);
+  for (let b = firstBlockAfter(blocks, start); b < blocks.length && blockStart(blocks[b]) < end; b += 1) {
+    for (const piece of pieces(blocks[b])) {
+      const from = Math.max(start, piece.start);
+      const to = Math.min(end, piece.end);
+      if (from >= to) continue;
+      const range = piece.node.ownerDocument.createRange();
+      range.setStart(piece.node, codePointToUtf16(piece.node.data, from - piece.start));
+      range.setEnd(piece.node, codePointToUtf16(piece.node.data, to - piece.start));
+      ranges.push(range);
     }
   }
   return ranges;
 }
 
-/**
- * Wrap reader text [start, end) in <mark class="claim" data-claim-id>, one mark
- * per text-node piece. A mark inside another claim's mark gets data-depth > 0
- * and the class "claim-nested".
- */
-export function highlight(root, claimId, start, end) {
-  const marks = [];
-  for (const range of offsetsToRanges(root, start, end)) {
-    const mark = root.ownerDocument.createElement("mark");
-    mark.className = "claim";
-    mark.dataset.claimId = String(claimId);
-    range.surroundContents(mark);
-    let depth = 0;
-    for (let up = mark.parentElement; up && up !== root; up = up.parentElement) {
-      if (up.matches(MARK_SELECTOR)) depth += 1;
-    }
-    mark.dataset.depth = String(depth);
-    if (depth > 0) mark.classList.add("claim-nested");
-    marks.push(mark);
+function markDepth(mark, root) {
+  let depth = 0;
+  for (let up = mark.parentElement; up && up !== root; up = up.parentElement) {
+    if (up.matches(MARK_SELECTOR)) depth += 1;
   }
-  return marks;
+  return depth;
+}
+
+// Split the piece's text node so that [from, to) is a node of its own, keep the
+// block's piece list in step, and return the index of that node's piece.
+function isolate(list, index, from, to) {
+  let piece = list[index];
+  if (from > piece.start) {
+    const rest = piece.node.splitText(codePointToUtf16(piece.node.data, from - piece.start));
+    const head = { node: piece.node, start: piece.start, end: from };
+    piece = { node: rest, start: from, end: piece.end };
+    list.splice(index, 1, head, piece);
+    index += 1;
+  }
+  if (to < piece.end) {
+    const rest = piece.node.splitText(codePointToUtf16(piece.node.data, to - piece.start));
+    list.splice(index, 1, { node: piece.node, start: piece.start, end: to }, { node: rest, start: to, end: piece.end });
+  }
+  return index;
+}
+
+/**
+ * Wrap each span {id, start, end} of reader text in <mark class="claim"
+ * data-claim-id>, one mark per text-node piece; returns Map id -> marks. Spans
+ * are wrapped outermost first, so a claim inside (or overlapping) another gets
+ * marks nested in the other's, with data-depth > 0 and the class "claim-nested".
+ * Blocks and their text nodes are read once per call, so many spans cost little
+ * more than one.
+ */
+export function highlightMany(root, spans) {
+  const doc = root.ownerDocument;
+  const blocks = blocksOf(root);
+  const piecesByBlock = new Map();
+  const result = new Map();
+  const ordered = spans
+    .filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start < s.end)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  for (const span of ordered) {
+    const marks = result.get(span.id) || [];
+    result.set(span.id, marks);
+    for (let b = firstBlockAfter(blocks, span.start); b < blocks.length && blockStart(blocks[b]) < span.end; b += 1) {
+      if (!piecesByBlock.has(b)) piecesByBlock.set(b, pieces(blocks[b]));
+      const list = piecesByBlock.get(b);
+      for (let i = 0; i < list.length; i += 1) {
+        const from = Math.max(span.start, list[i].start);
+        const to = Math.min(span.end, list[i].end);
+        if (list[i].start >= span.end) break;
+        if (from >= to) continue;
+        i = isolate(list, i, from, to);
+        const node = list[i].node;
+        const mark = doc.createElement("mark");
+        mark.className = "claim";
+        mark.dataset.claimId = String(span.id);
+        node.parentNode.insertBefore(mark, node);
+        mark.appendChild(node);
+        const depth = markDepth(mark, root);
+        mark.dataset.depth = String(depth);
+        if (depth > 0) mark.classList.add("claim-nested");
+        marks.push(mark);
+      }
+    }
+  }
+  return result;
+}
+
+/** Highlight one claim's span; returns its marks. */
+export function highlight(root, claimId, start, end) {
+  return highlightMany(root, [{ id: claimId, start, end }]).get(claimId) || [];
+}
+
+/** The marks of one claim, in document order. */
+export function marksOf(root, claimId) {
+  return Array.from(root.querySelectorAll(`${MARK_SELECTOR}[data-claim-id="${CSS.escape(String(claimId))}"]`));
 }
 
 /** Remove the marks of one claim, or of every claim; text nodes are merged back. */
 export function clearHighlights(root, claimId) {
-  const selector =
-    claimId === undefined ? MARK_SELECTOR : `${MARK_SELECTOR}[data-claim-id="${CSS.escape(String(claimId))}"]`;
+  const marks = claimId === undefined ? Array.from(root.querySelectorAll(MARK_SELECTOR)) : marksOf(root, claimId);
   const parents = new Set();
-  for (const mark of root.querySelectorAll(selector)) {
+  for (const mark of marks) {
     const parent = mark.parentNode;
     while (mark.firstChild) parent.insertBefore(mark.firstChild, mark);
     parent.removeChild(mark);
     parents.add(parent);
   }
-  for (const parent of parents) parent.normalize();
+  for (const parent of parents) {
+    if (parent.isConnected) parent.normalize();
+  }
+  // Marks that were nested in removed ones are one level shallower now.
+  for (const mark of root.querySelectorAll(MARK_SELECTOR)) {
+    const depth = markDepth(mark, root);
+    mark.dataset.depth = String(depth);
+    mark.classList.toggle("claim-nested", depth > 0);
+  }
 }

@@ -1,0 +1,100 @@
+// Pure claim bookkeeping for the reading view: where each claim is shown, in
+// which order, and how updates from the server are merged. No DOM here.
+
+import { reanchor } from "./anchoring.js";
+import { CodePointIndex } from "./codepoints.js";
+
+/**
+ * Where to show `claim` in `text` (a CodePointIndex or string), by the same rules
+ * the server applies on a revision: the stored position when the quote is still
+ * there (or the server already recorded a fuzzy match), else a re-anchor.
+ * Returns {start, end, outcome, score}; start and end are null for an orphan.
+ */
+export function placeClaim(text, claim) {
+  const index = text instanceof CodePointIndex ? text : new CodePointIndex(text);
+  const { start, end } = claim;
+  const positioned = Number.isInteger(start) && Number.isInteger(end) && start < end && end <= index.length;
+  if (positioned && (claim.anchor_outcome === "fuzzy" || index.slice(start, end) === claim.exact)) {
+    return { start, end, outcome: claim.anchor_outcome || "exact", score: claim.anchor_score ?? 1 };
+  }
+  const quote = { exact: claim.exact || "", prefix: claim.prefix || "", suffix: claim.suffix || "" };
+  const position = Number.isInteger(start) && Number.isInteger(end) ? { start, end } : null;
+  return reanchor(index.str, quote, position);
+}
+
+/** Claims placed in the text, split into those shown in document order and the orphans. */
+export function arrangeClaims(text, claims) {
+  const index = text instanceof CodePointIndex ? text : new CodePointIndex(text);
+  const placed = [];
+  const orphans = [];
+  for (const claim of claims) {
+    const place = placeClaim(index, claim);
+    if (place.start === null) orphans.push({ claim, place });
+    else placed.push({ claim, place });
+  }
+  placed.sort((a, b) => a.place.start - b.place.start || b.place.end - a.place.end || a.claim.id - b.claim.id);
+  orphans.sort((a, b) => a.claim.id - b.claim.id);
+  return { placed, orphans };
+}
+
+/**
+ * Merge claims from the server into `byId` (a Map id -> claim), keeping the
+ * newer version of each. Returns the ids that changed.
+ */
+export function mergeClaims(byId, incoming) {
+  const changed = [];
+  for (const claim of incoming) {
+    const known = byId.get(claim.id);
+    if (known && (known.version ?? 0) > (claim.version ?? 0)) continue;
+    // Sources and verdicts change without bumping the claim's version, so compare the whole claim.
+    if (known && known.version === claim.version && JSON.stringify(known) === JSON.stringify(claim)) continue;
+    byId.set(claim.id, claim);
+    changed.push(claim.id);
+  }
+  return changed;
+}
+
+/** The latest ISO 8601 timestamp among `since` and the claims' updated_at. */
+export function latestUpdate(since, claims) {
+  let latest = since;
+  for (const claim of claims) {
+    if (claim.updated_at && (!latest || Date.parse(claim.updated_at) > Date.parse(latest))) latest = claim.updated_at;
+  }
+  return latest;
+}
+
+/** The id after (step 1) or before (step -1) `currentId` in `orderedIds`, wrapping around. */
+export function stepClaim(orderedIds, currentId, step) {
+  if (orderedIds.length === 0) return null;
+  const at = orderedIds.indexOf(currentId);
+  if (at < 0) return step > 0 ? orderedIds[0] : orderedIds[orderedIds.length - 1];
+  return orderedIds[(at + step + orderedIds.length) % orderedIds.length];
+}
+
+/** A short, single-line excerpt of a quote for lists (counted in code points). */
+export function excerpt(text, limit = 120) {
+  const flat = String(text).replace(/\s+/gu, " ").trim();
+  const points = Array.from(flat);
+  return points.length <= limit ? flat : `${points.slice(0, limit - 1).join("")}…`;
+}
+
+/** Does a key event's target take typed text (so single-letter shortcuts must not fire)? */
+export function isTypingTarget(target) {
+  if (!target || !target.tagName) return false;
+  const tag = target.tagName.toLowerCase();
+  if (tag === "textarea" || tag === "select" || target.isContentEditable) return true;
+  if (tag !== "input") return false;
+  const type = (target.type || "text").toLowerCase();
+  return !["button", "submit", "reset", "checkbox", "radio"].includes(type);
+}
+
+/** Field messages of an API error body as a flat list of "field: message". */
+export function errorMessages(error) {
+  if (!error) return [];
+  const messages = [];
+  if (error.message) messages.push(error.message);
+  for (const [field, list] of Object.entries(error.fields || {})) {
+    for (const message of [].concat(list)) messages.push(field === "non_field_errors" ? message : `${field}: ${message}`);
+  }
+  return messages;
+}

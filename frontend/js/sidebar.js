@@ -1,0 +1,94 @@
+// The claim list beside the article: claims in document order with status and
+// rating, orphans apart with their old quote. Arrow keys move through the list.
+
+import { excerpt } from "./claims.js";
+
+function el(doc, tag, className, text) {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function claimButton(doc, claim, place) {
+  const button = el(doc, "button", "claim-item");
+  button.type = "button";
+  button.dataset.claimId = String(claim.id);
+  button.append(el(doc, "span", `status status-${claim.status}`, claim.status_label || claim.status));
+  const verdict = claim.current_verdict;
+  if (verdict && verdict.rating) {
+    const rating = el(doc, "span", "rating", verdict.rating.label);
+    if (/^#[0-9a-f]{6}$/i.test(verdict.rating.color || "")) rating.style.borderColor = verdict.rating.color;
+    button.append(" ", rating);
+  }
+  if (place.outcome && place.outcome !== "exact") {
+    button.append(" ", el(doc, "span", `anchor anchor-${place.outcome}`, place.outcome));
+  }
+  const quote = place.start === null ? `“${excerpt(claim.exact)}”` : excerpt(claim.exact);
+  button.append(" ", el(doc, "span", "quote", quote));
+  if (place.start === null) button.classList.add("orphan");
+  return button;
+}
+
+export class Sidebar {
+  constructor(doc, { onOpen }) {
+    this.doc = doc;
+    this.list = doc.getElementById("claim-list");
+    this.orphanSection = doc.getElementById("orphans");
+    this.orphanList = doc.getElementById("orphan-list");
+    this.count = doc.getElementById("claim-count");
+    this.onOpen = onOpen;
+    for (const list of [this.list, this.orphanList]) {
+      list.addEventListener("click", (event) => {
+        const button = event.target.closest("button.claim-item");
+        if (button) this.onOpen(Number(button.dataset.claimId), { scroll: true });
+      });
+      list.addEventListener("keydown", (event) => this.onKey(event));
+    }
+  }
+
+  render({ placed, orphans }) {
+    const focusedId = this.doc.activeElement && this.doc.activeElement.dataset && this.doc.activeElement.dataset.claimId;
+    const fill = (list, entries) => {
+      const items = entries.map(({ claim, place }) => {
+        const li = this.doc.createElement("li");
+        li.append(claimButton(this.doc, claim, place));
+        return li;
+      });
+      list.replaceChildren(...items);
+    };
+    fill(this.list, placed);
+    if (placed.length === 0) this.list.replaceChildren(el(this.doc, "li", "muted empty", "No claims marked yet."));
+    fill(this.orphanList, orphans);
+    this.orphanSection.hidden = orphans.length === 0;
+    this.count.textContent = `(${placed.length})`;
+    if (focusedId) this.button(Number(focusedId))?.focus();
+  }
+
+  button(claimId) {
+    return this.doc.querySelector(`.claims-sidebar button.claim-item[data-claim-id="${claimId}"]`);
+  }
+
+  setActive(claimId) {
+    for (const button of this.doc.querySelectorAll(".claims-sidebar button.claim-item")) {
+      const active = Number(button.dataset.claimId) === claimId;
+      button.classList.toggle("active", active);
+      if (active) button.setAttribute("aria-current", "true");
+      else button.removeAttribute("aria-current");
+    }
+  }
+
+  onKey(event) {
+    if (!["ArrowDown", "ArrowUp", "Home", "End"].includes(event.key)) return;
+    const buttons = Array.from(this.doc.querySelectorAll(".claims-sidebar button.claim-item"));
+    if (buttons.length === 0) return;
+    const at = buttons.indexOf(this.doc.activeElement);
+    let next = at;
+    if (event.key === "ArrowDown") next = Math.min(buttons.length - 1, at + 1);
+    else if (event.key === "ArrowUp") next = Math.max(0, at - 1);
+    else if (event.key === "Home") next = 0;
+    else next = buttons.length - 1;
+    event.preventDefault();
+    buttons[next].focus();
+  }
+}

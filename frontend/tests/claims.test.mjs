@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  arrangeClaims,
+  errorMessages,
+  excerpt,
+  isTypingTarget,
+  latestUpdate,
+  mergeClaims,
+  placeClaim,
+  stepClaim,
+} from "../js/claims.js";
+import { selectorsForSpan } from "../js/anchoring.js";
+import { cpLength, cpSlice } from "../js/codepoints.js";
+
+const TEXT = "Café 👨‍👩‍👧‍👦 owners 🇪🇺 said rents rose 14 % in a year; 大阪市 grew, «الميناء» too.";
+
+function claimAt(id, text, start, end, extra = {}) {
+  const { quote } = selectorsForSpan(text, start, end);
+  return { id, ...quote, start, end, anchor_outcome: "exact", anchor_score: 1, version: 1, updated_at: "2025-01-01T00:00:00Z", ...extra };
+}
+
+test("a claim whose quote is at its offsets stays there (code points, not UTF-16)", () => {
+  const utf16Start = TEXT.indexOf("said");
+  const cpStart = cpLength(TEXT.slice(0, utf16Start));
+  assert.ok(cpStart < utf16Start); // the emoji before it count once each as code points
+  const claim = claimAt(1, TEXT, cpStart, cpStart + 4);
+  assert.equal(claim.exact, "said");
+  assert.deepEqual(placeClaim(TEXT, claim), { start: cpStart, end: cpStart + 4, outcome: "exact", score: 1 });
+});
+
+test("a claim whose text moved is re-anchored by the same rules as the server", () => {
+  const old = claimAt(1, TEXT, 30, 40);
+  const edited = `Breaking: ${TEXT}`;
+  const place = placeClaim(edited, old);
+  assert.equal(place.outcome, "moved");
+  assert.equal(cpSlice(edited, place.start, place.end), old.exact);
+});
+
+test("a claim whose text is gone is an orphan, never moved onto other text", () => {
+  const claim = claimAt(1, TEXT, 5, 16);
+  const place = placeClaim("Something else entirely, nothing alike at all.", claim);
+  assert.deepEqual(place, { start: null, end: null, outcome: "orphan", score: 0 });
+});
+
+test("a fuzzy anchor recorded by the server is trusted where it points", () => {
+  const claim = { ...claimAt(1, TEXT, 0, 4), exact: "Cafe", anchor_outcome: "fuzzy", anchor_score: 0.8 };
+  assert.deepEqual(placeClaim(TEXT, claim), { start: 0, end: 4, outcome: "fuzzy", score: 0.8 });
+});
+
+test("claims are arranged in document order, orphans apart", () => {
+  const a = claimAt(3, TEXT, 30, 40);
+  const b = claimAt(1, TEXT, 5, 20);
+  const inner = claimAt(2, TEXT, 5, 10);
+  const orphan = { id: 4, exact: "not here at all", prefix: "", suffix: "", start: null, end: null, anchor_outcome: "orphan" };
+  const { placed, orphans } = arrangeClaims(TEXT, [a, orphan, inner, b]);
+  assert.deepEqual(placed.map((p) => p.claim.id), [1, 2, 3]);
+  assert.deepEqual(orphans.map((p) => p.claim.id), [4]);
+});
+
+test("merging keeps the newer version and reports what changed", () => {
+  const byId = new Map();
+  assert.deepEqual(mergeClaims(byId, [{ id: 1, version: 2, updated_at: "a" }]), [1]);
+  assert.deepEqual(mergeClaims(byId, [{ id: 1, version: 1, updated_at: "b" }]), []);
+  assert.deepEqual(mergeClaims(byId, [{ id: 1, version: 2, updated_at: "a" }]), []);
+  assert.deepEqual(mergeClaims(byId, [{ id: 1, version: 3, updated_at: "c" }, { id: 2, version: 1 }]), [1, 2]);
+  // A new verdict leaves the version alone but changes the claim.
+  assert.deepEqual(mergeClaims(byId, [{ id: 2, version: 1, current_verdict: { rating: { label: "False" } } }]), [2]);
+  assert.equal(byId.get(1).version, 3);
+});
+
+test("the poll cursor is the latest updated_at seen, kept verbatim", () => {
+  const since = "2025-01-01T00:00:00+00:00";
+  const claims = [{ updated_at: "2025-01-01T00:00:05.123456+00:00" }, { updated_at: "2025-01-01T00:00:02+00:00" }];
+  assert.equal(latestUpdate(since, claims), "2025-01-01T00:00:05.123456+00:00");
+  assert.equal(latestUpdate(since, []), since);
+});
+
+test("next and previous claim wrap around", () => {
+  assert.equal(stepClaim([4, 7, 9], null, 1), 4);
+  assert.equal(stepClaim([4, 7, 9], null, -1), 9);
+  assert.equal(stepClaim([4, 7, 9], 7, 1), 9);
+  assert.equal(stepClaim([4, 7, 9], 9, 1), 4);
+  assert.equal(stepClaim([4, 7, 9], 4, -1), 9);
+  assert.equal(stepClaim([], 4, 1), null);
+});
+
+test("excerpts count code points and never split an emoji", () => {
+  const long = "😀".repeat(200);
+  const short = excerpt(long, 10);
+  assert.equal(Array.from(short).length, 10);
+  assert.ok(short.endsWith("…"));
+  assert.equal(excerpt("a\n\n b\tc"), "a b c");
+});
+
+test("single-letter shortcuts do not fire while typing", () => {
+  assert.equal(isTypingTarget({ tagName: "TEXTAREA" }), true);
+  assert.equal(isTypingTarget({ tagName: "INPUT", type: "url" }), true);
+  assert.equal(isTypingTarget({ tagName: "INPUT", type: "submit" }), false);
+  assert.equal(isTypingTarget({ tagName: "BUTTON" }), false);
+  assert.equal(isTypingTarget({ tagName: "DIV", isContentEditable: true }), true);
+  assert.equal(isTypingTarget(null), false);
+});
+
+test("API errors become readable messages", () => {
+  const error = { status: 400, code: "invalid", message: "Invalid input.", fields: { url: ["Enter a valid URL."] } };
+  assert.deepEqual(errorMessages(error), ["Invalid input.", "url: Enter a valid URL."]);
+  assert.deepEqual(errorMessages(null), []);
+});

@@ -1,0 +1,121 @@
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from annotations.models import ArticleRevision, Claim
+from annotations.services.articles import article_create, article_revise
+from annotations.services.claims import claim_create
+from tests.factories import TEST_PASSWORD, ArticleFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, user) -> None:
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+
+
+def page_data(html: str) -> dict:
+    match = re.search(r'<script id="reader-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_reading_view_renders_article_sidebar_panel_and_data(client, reviewer, team):
+    login(client, reviewer)
+    article = ArticleFactory(team=team)
+    claim = ClaimFactory(article=article, exact="flood wall")
+    html = client.get(reverse("article", args=[article.pk])).content.decode()
+    assert 'id="article-text"' in html and 'data-start="0"' in html
+    assert f'data-claim-id="{claim.pk}"' in html
+    assert 'role="dialog"' in html and 'aria-labelledby="claim-panel-title"' in html
+    assert 'src="/static/js/reader.js"' in html and 'type="module"' in html
+    assert reverse("article_edit", args=[article.pk]) in html
+    data = page_data(html)
+    assert data["articleId"] == article.pk and data["text"] == article.text
+    assert [r["label"] for r in data["ratings"]][:2] == ["True", "Mostly true"]
+    assert {s["value"] for s in data["stances"]} == {"supports", "refutes", "context"}
+
+
+def test_reading_view_escapes_everything(client, reviewer, team):
+    login(client, reviewer)
+    article = article_create(
+        team=team,
+        user=None,
+        title="<script>alert(1)</script>",
+        source="He said <b>x</b> & </script><img src=x onerror=alert(2)> done.",
+        source_format="text",
+    )
+    claim_create(article=article, user=None, exact="</script><img src=x onerror=alert(2)>")
+    html = client.get(reverse("article", args=[article.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert page_data(html)["text"] == article.text  # json_script escapes "</script>" inside the data
+
+
+def test_orphans_are_listed_apart_with_their_old_quote(client, reviewer, team):
+    login(client, reviewer)
+    article = article_create(team=team, user=None, title="T", source="Alpha beta. Gamma delta.", source_format="text")
+    claim_create(article=article, user=None, exact="Alpha beta")
+    orphan = claim_create(article=article, user=None, exact="Gamma delta")
+    article_revise(article=article, user=None, source="Alpha beta. Something else.", source_format="text")
+    html = client.get(reverse("article", args=[article.pk])).content.decode()
+    sidebar, orphans = html.split('id="orphan-list"')
+    assert f'data-claim-id="{orphan.pk}"' in orphans and "“Gamma delta”" in orphans
+    assert f'data-claim-id="{orphan.pk}"' not in sidebar.split('id="claim-list"')[1]
+    assert "Orphaned claims" in html and "revision 2" in html
+
+
+def test_other_teams_cannot_read_or_edit(client, outsider, team):
+    article = ArticleFactory(team=team)
+    login(client, outsider)
+    assert client.get(reverse("article", args=[article.pk])).status_code == 404
+    assert client.get(reverse("article_edit", args=[article.pk])).status_code == 404
+    response = client.post(reverse("article_edit", args=[article.pk]), {"source": "x", "source_format": "text"})
+    assert response.status_code == 404
+    article.refresh_from_db()
+    assert article.revision == 1
+
+
+def test_reading_view_queries_do_not_grow_with_claims(client, reviewer, team, django_assert_max_num_queries):
+    login(client, reviewer)
+    article = article_create(
+        team=team, user=None, title="T", source=" ".join(f"word{i}" for i in range(200)), source_format="text"
+    )
+    for i in range(2):
+        claim_create(article=article, user=None, exact=f"word{i} ")
+    url = reverse("article", args=[article.pk])
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for i in range(2, 40):
+        claim_create(article=article, user=None, exact=f"word{i} ")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('class="claim-item"') == 40
+
+
+def test_edit_text_makes_a_revision_and_reports_outcomes(client, reviewer, team):
+    login(client, reviewer)
+    article = article_create(team=team, user=reviewer, title="T", source="One two three.", source_format="text")
+    claim = claim_create(article=article, user=None, exact="two")
+    url = reverse("article_edit", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert '<label for="id_source">' in page and "One two three." in page
+    response = client.post(url, {"source": "Zero. One two three.", "source_format": "text"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("article", args=[article.pk])
+    assert "Saved revision 2. Claims re-anchored: 1 moved." in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.start, claim.end, claim.anchor_outcome) == (10, 13, "moved")
+    assert ArticleRevision.objects.get(article=article).text == "One two three."
+
+
+def test_edit_text_refuses_an_empty_text(client, reviewer, team):
+    login(client, reviewer)
+    article = ArticleFactory(team=team)
+    response = client.post(reverse("article_edit", args=[article.pk]), {"source": "   ", "source_format": "text"})
+    assert response.status_code == 200
+    assert "The article has no readable text." in response.content.decode()
+    assert not Claim.objects.filter(article=article).exists() and article.revision == 1
