@@ -6,7 +6,7 @@ HMAC-SHA256 over "<timestamp>.<body>" with the endpoint's secret:
 
     X-Workbench-Signature: t=<unix seconds>,v1=<hex digest>
 
-Deliveries go through the fetcher's checked connections (annotations.fetching.fetcher): HTTPS
+Deliveries go through the fetcher's checked connections (annotations.fetching.posting): HTTPS
 only, no private, loopback or metadata addresses, the resolved address pinned for the
 connection, no redirects followed, a total deadline.
 """
@@ -28,25 +28,11 @@ from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
-from urllib3.exceptions import HTTPError
-from urllib3.util import Timeout
 
 from annotations.access import require_role
 from annotations.errors import InvalidInput, NotAllowed
-from annotations.fetching.fetcher import (
-    FetchFailed,
-    FetchPolicy,
-    FetchRefused,
-    Resolver,
-    _check_target,
-    _CheckedHTTPSPool,
-    _connection_failure,
-    _Connections,
-    _Deadline,
-    _watchdog,
-    system_connector,
-    system_resolver,
-)
+from annotations.fetching.fetcher import FetchFailed, FetchPolicy, FetchRefused, Resolver, system_resolver
+from annotations.fetching.posting import post_checked
 from annotations.fetching.urls import InvalidURL, parse_http_url
 from annotations.models import (
     DeliveryStatus,
@@ -163,61 +149,6 @@ def webhook_policy() -> FetchPolicy:
         allow_private_hosts=frozenset(settings.FETCH_ALLOW_PRIVATE_HOSTS),
         ca_certs=settings.WEBHOOK_CA_CERTS or None,
     )
-
-
-def post_checked(
-    url: str, *, body: bytes, headers: dict[str, str], policy: FetchPolicy, resolver: Resolver = system_resolver
-) -> int:
-    """POST `body` to an https URL through the fetcher's address checks. Returns the status; no redirects.
-
-    Raises FetchRefused for a URL or address that is not allowed, FetchFailed when the endpoint
-    cannot be reached.
-    """
-    try:
-        target = parse_http_url(url)
-    except InvalidURL as exc:
-        raise FetchRefused(f"Refused: {exc}") from exc
-    if target.scheme != "https":
-        raise FetchRefused("Refused: webhook endpoints must use https://.")
-    deadline = _Deadline(policy.total_deadline)
-    connections = _Connections(system_connector)
-    with _watchdog(deadline, connections):
-        addresses = _check_target(target, policy, resolver)
-        last: FetchFailed | None = None
-        for ip in addresses:
-            left = deadline.check(target.host)
-            timeout = Timeout(connect=min(policy.connect_timeout, left), read=min(policy.read_timeout, left))
-            pool = _CheckedHTTPSPool(
-                ip,
-                target.port,
-                maxsize=1,
-                retries=False,
-                timeout=timeout,
-                server_hostname=target.host,
-                assert_hostname=target.host,
-                cert_reqs="CERT_REQUIRED",
-                ca_certs=policy.ca_certs,
-                connections=connections,
-            )
-            try:
-                response = pool.urlopen(
-                    "POST",
-                    target.request_target,
-                    body=body,
-                    headers={"Host": target.netloc, "User-Agent": policy.user_agent, **headers},
-                    retries=False,
-                    redirect=False,
-                    assert_same_host=False,
-                    timeout=timeout,
-                )
-                return int(response.status)
-            except HTTPError as exc:
-                if connections.expired:
-                    raise deadline.failure(target.host) from exc
-                last = _connection_failure(exc, target.host, policy)
-            finally:
-                pool.close()
-        raise last or FetchFailed(f"Could not connect to {target.host}.", retryable=True)
 
 
 @dataclass(frozen=True)
