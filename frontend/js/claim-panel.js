@@ -183,6 +183,8 @@ export class ClaimPanel {
       similar: el("section", { className: "panel-section similar-claims", "aria-labelledby": "panel-similar-h", hidden: true }),
     };
     this.loadedVersion = null;
+    this.similar = null;
+    this.linkedTo = null;
     this.body.replaceChildren(
       this.sections.summary,
       this.sections.workflow,
@@ -443,7 +445,7 @@ export class ClaimPanel {
     this.renderLifecycle(lifecycleEntries(events, { usernames }));
     this.renderCorrections(correctionsLog(verdicts, events, this.claim.current_verdict && this.claim.current_verdict.id));
     this.linkedTo = linkedTo(events);
-    this.renderLinked();
+    if (this.similar) this.renderSimilar();
     this.sections.history.replaceChildren(
       ...(events.length ? events.map((e) => el("li", {},
         `${formatDate(e.created_at)} · ${e.actor ? e.actor.username || e.actor : "system"} · ${e.action}`)) : [el("li", { className: "muted", text: "No history." })]),
@@ -530,10 +532,6 @@ export class ClaimPanel {
       : el("p", { className: "muted", text: "Earlier claims of your team with similar wording. Link one instead of checking this claim again." });
     section.replaceChildren(el("h3", { id: "panel-similar-h", text: "Already checked?" }), intro,
       items.length ? el("ul", { className: "similar" }, ...items) : null);
-  }
-
-  renderLinked() {
-    if (this.similar) this.renderSimilar();
   }
 
   async linkEarlier(earlier, button) {
@@ -628,9 +626,7 @@ export class ClaimPanel {
       });
       buttons.append(button);
     }
-    const current = el("p", { className: "muted" }, "Status: ",
-      el("span", { className: `status status-${this.claim.status}`, text: this.claim.status_label || statusLabel(this.claim.status) }));
-    section.replaceChildren(el("h3", { text: "Workflow" }), current, buttons, needsArea);
+    section.replaceChildren(el("h3", { text: "Workflow" }), buttons, needsArea);
   }
 
   async transition(action, values) {
