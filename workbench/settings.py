@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "annotations.models.teams.Role",
+        "WebhookEventEnum": "annotations.models.webhooks.WebhookEvent",
+    },
 }
 # The throttle counters: Redis (shared by every web process) when the broker is Redis, else per process.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):

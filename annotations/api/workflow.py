@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Model
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -84,6 +86,7 @@ class ClaimTransitions(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, claim_id: int) -> Response:
         claim = claim_for_user(user=request.user, claim_id=claim_id)
         membership = member_of(claim=claim, user=request.user)
@@ -98,6 +101,7 @@ class ClaimTransitions(APIView):
             }
         )
 
+    @extend_schema(request=TransitionInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = claim_for_user(user=request.user, claim_id=claim_id)
         data = TransitionInput(data=request.data)
@@ -146,6 +150,7 @@ class QueueList(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(parameters=[QueueQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         query = QueueQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -199,6 +204,7 @@ class QueueBulkAssign(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=BulkAssignInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = BulkAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -223,11 +229,17 @@ class QueueBulkAssign(APIView):
 # --- Already-checked claims ----------------------------------------------------------------------
 
 
+class LinkInput(serializers.Serializer[dict[str, Any]]):
+    earlier = serializers.IntegerField(help_text="The earlier, already-checked claim this one repeats.")
+    version = serializers.IntegerField(required=False, help_text="The claim's version, for optimistic locking.")
+
+
 class ClaimSimilar(APIView):
     """GET: earlier claims of the team similar to this one, with their verdicts. POST {"earlier"}: link one."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, claim_id: int) -> Response:
         claim = claim_for_user(user=request.user, claim_id=claim_id)
         found = claims_similar(team=claim.team, text=claim.exact, exclude=claim)
@@ -236,6 +248,7 @@ class ClaimSimilar(APIView):
             {"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found, request)]}
         )
 
+    @extend_schema(request=LinkInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = claim_for_user(user=request.user, claim_id=claim_id)
         earlier_id = request.data.get("earlier") if hasattr(request.data, "get") else None
@@ -262,7 +275,7 @@ def _member_json(m: Membership) -> dict[str, Any]:
 
 class MemberInput(serializers.Serializer[dict[str, Any]]):
     username = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(choices=Role.values)
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class TeamMembers(APIView):
@@ -270,11 +283,13 @@ class TeamMembers(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         members = Membership.objects.filter(team=membership.team).select_related("user").order_by("user__username")
         return Response({"results": [_member_json(m) for m in members]})
 
+    @extend_schema(request=MemberInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         data = MemberInput(data=request.data)
@@ -285,7 +300,7 @@ class TeamMembers(APIView):
 
 
 class RoleInput(serializers.Serializer[dict[str, Any]]):
-    role = serializers.ChoiceField(choices=Role.values)
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class TeamMember(APIView):
@@ -300,6 +315,7 @@ class TeamMember(APIView):
             raise Http404("No such member.")
         return membership, member
 
+    @extend_schema(request=RoleInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request: Request, team_id: int, member_id: int) -> Response:
         membership, member = self._member(request, team_id, member_id)
         data = RoleInput(data=request.data)
@@ -310,6 +326,7 @@ class TeamMember(APIView):
         )
         return Response(_member_json(member))
 
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, team_id: int, member_id: int) -> Response:
         membership, member = self._member(request, team_id, member_id)
         assert isinstance(request.user, User)
@@ -337,11 +354,13 @@ class TeamRatingScale(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         ratings = Rating.objects.filter(scale__team=membership.team).order_by("position")
         return Response({"ratings": [_rating_json(r) for r in ratings]})
 
+    @extend_schema(request=RatingScaleInput, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         data = RatingScaleInput(data=request.data)
@@ -360,10 +379,12 @@ class TeamWorkflowSettings(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         return Response({"default_due_days": membership.team.default_due_days, "role": membership.role})
 
+    @extend_schema(request=DueDaysInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request: Request, team_id: int) -> Response:
         membership = _membership(request.user, team_id)
         data = DueDaysInput(data=request.data)
