@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from annotations.views import health, pages, snapshots
+from annotations.views import corrections, health, pages, snapshots
 from annotations.views import queues as queue_views
 from annotations.views import team_settings as team_settings_views
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("articles/<int:article_id>/edit/", pages.article_edit, name="article_edit"),
     path("snapshots/<int:snapshot_id>/copy", snapshots.snapshot_copy, name="snapshot_copy"),
     path("snapshots/<int:snapshot_id>/text", snapshots.snapshot_text, name="snapshot_text"),
+    path("corrections/<slug:team_slug>/", corrections.corrections_log, name="corrections_log"),
     path("t/<slug:team_slug>/queues/", queue_views.queues, name="queues"),
     path("t/<slug:team_slug>/queues/bulk-assign/", queue_views.queues_bulk_assign, name="queues_bulk_assign"),
     path("t/<slug:team_slug>/settings/", team_settings_views.team_settings, name="team_settings"),

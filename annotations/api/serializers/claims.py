@@ -39,7 +39,7 @@ def claims_for_json() -> QuerySet[Claim]:
               *(f"snapshot__{name}" for name in SNAPSHOT_FIELDS))
         .order_by("created_at", "id")
     )  # fmt: skip
-    return Claim.objects.defer("not_check_worthy_reason", "duplicate_of", "anchored_revision").prefetch_related(
+    return Claim.objects.defer("not_check_worthy_reason", "anchored_revision").prefetch_related(
         Prefetch("verdicts", queryset=current, to_attr="current_verdicts"),
         Prefetch("sources", queryset=sources, to_attr="source_list"),
     )
@@ -84,6 +84,8 @@ def verdict_json(verdict: Verdict, lookups: Lookups | None = None) -> dict[str, 
         "created_at": verdict.created_at,
         "approved_at": verdict.approved_at,
         "published_at": verdict.published_at,
+        "corrects": verdict.corrects_id,
+        "correction_note": verdict.correction_note,
     }
 
 
@@ -170,6 +172,7 @@ def claim_json(claim: Claim, *, request: Request | None = None, lookups: Lookups
         "created_by": lookups.user(claim.created_by_id),
         "created_at": claim.created_at,
         "updated_at": claim.updated_at,
+        "duplicate_of": claim.duplicate_of_id,
         "current_verdict": verdict_json(verdict, lookups) if verdict is not None else None,
         "sources": [source_json(source, lookups) for source in sources_of(claim)],
     }
@@ -187,6 +190,8 @@ class VerdictOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     approved_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
+    corrects = serializers.IntegerField(allow_null=True, help_text="The verdict this one corrects.")
+    correction_note = serializers.CharField(allow_blank=True)
 
 
 class SnapshotOut(serializers.Serializer):
@@ -247,6 +252,7 @@ class ClaimOut(serializers.Serializer):
     created_by = UserOut(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    duplicate_of = serializers.IntegerField(allow_null=True, help_text="An earlier claim this one repeats.")
     current_verdict = VerdictOut(allow_null=True)
     sources = SourceOut(many=True)
 
