@@ -31,7 +31,17 @@ def claims_for_json() -> QuerySet[Claim]:
     page, which halves the rows Django turns into objects on a page of claims.
     """
     current = Verdict.objects.filter(is_current=True).only(
-        "id", "claim_id", "rating_id", "summary", "rationale", "author_id", "created_at", "approved_at", "published_at"
+        "id",
+        "claim_id",
+        "rating_id",
+        "summary",
+        "rationale",
+        "author_id",
+        "created_at",
+        "approved_at",
+        "published_at",
+        "corrects_id",
+        "correction_note",
     )
     sources = (
         Source.objects.select_related("snapshot")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 CLAIM_KEYS = {
     "id", "article", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score", "restated",
     "claimant", "claim_date", "status", "status_label", "assignee", "priority", "due_at", "version", "created_by",
-    "created_at", "updated_at", "current_verdict", "sources",
+    "created_at", "updated_at", "duplicate_of", "current_verdict", "sources",
 }  # fmt: skip
 
 
@@ -36,6 +36,7 @@ def test_article_claims_follow_the_contract(api: Any, claim: Any, reviewer: Any)
     assert item["exact"] == "flood wall" and item["status_label"] == "New"
     assert item["current_verdict"]["rating"]["label"] == "False"
     assert set(item["current_verdict"]["rating"]) == {"id", "label", "value", "color"}
+    assert {"corrects", "correction_note"} <= set(item["current_verdict"])
 
 
 def test_article_claim_list_queries_do_not_grow(
