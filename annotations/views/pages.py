@@ -16,6 +16,7 @@ from annotations.errors import ServiceError
 from annotations.models import ClaimStatus, Priority, Rating, SourceFormat, Stance
 from annotations.selectors.articles import articles_for_dashboard
 from annotations.selectors.claims import claims_for_article
+from annotations.services.article_import import article_import_url
 from annotations.services.articles import article_create, article_revise
 
 UPLOAD_FORMATS = {
@@ -54,7 +55,13 @@ def dashboard(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(max_length=500)
+    title = forms.CharField(max_length=500, required=False, help_text="Taken from the page when importing a URL.")
+    import_url = forms.URLField(
+        label="Import from a URL",
+        required=False,
+        assume_scheme="https",
+        help_text="The page is fetched, preserved as a snapshot, and its main text becomes the article.",
+    )
     canonical_url = forms.URLField(label="Article URL", required=False, assume_scheme="https")
     publisher = forms.CharField(max_length=200, required=False)
     source_format = forms.ChoiceField(
@@ -82,8 +89,14 @@ class ArticleForm(forms.Form):
                 return data
             data["source_format"] = UPLOAD_FORMATS[suffix]
         data["source_format"] = data.get("source_format") or SourceFormat.MARKDOWN
+        if data.get("import_url"):
+            if (data.get("source") or "").strip():
+                self.add_error("import_url", "Give a URL or a text, not both.")
+            return data
         if not (data.get("source") or "").strip():
-            self.add_error("source", "Paste the article's text or upload a file.")
+            self.add_error("source", "Paste the article's text, upload a file or give a URL to import.")
+        if not (data.get("title") or "").strip():
+            self.add_error("title", "Give the article a title.")
         return data
 
 
@@ -95,16 +108,23 @@ def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
         assert isinstance(request.user, User)
         data = form.cleaned_data
         try:
-            article = article_create(
-                team=membership.team,
-                user=request.user,
-                title=data["title"],
-                source=data["source"],
-                source_format=data["source_format"],
-                canonical_url=data.get("canonical_url") or "",
-                publisher=data.get("publisher") or "",
-            )
-        except (ServiceError, ValueError) as exc:
+            if data.get("import_url"):
+                article = article_import_url(
+                    team=membership.team, user=request.user, url=data["import_url"], title=data.get("title") or ""
+                )
+            else:
+                article = article_create(
+                    team=membership.team,
+                    user=request.user,
+                    title=data["title"],
+                    source=data["source"],
+                    source_format=data["source_format"],
+                    canonical_url=data.get("canonical_url") or "",
+                    publisher=data.get("publisher") or "",
+                )
+        except ServiceError as exc:
+            form.add_error("import_url" if exc.field == "url" else None, exc.message)
+        except ValueError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("article", article_id=article.pk)
