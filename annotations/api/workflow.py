@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.access import claim_for_user, require_role
-from annotations.api.serializers.claims import claim_json, claims_for_json
+from annotations.api.serializers.claims import claims_for_json
+from annotations.api.serializers.claims import claims_json as claims_page_json
 from annotations.errors import InvalidInput
 from annotations.models import Claim, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
@@ -47,7 +48,7 @@ def _user_ref(user: Any) -> dict[str, Any] | None:
 def claims_json(claims: list[Claim], request: Request) -> list[dict[str, Any]]:
     """The claims, in the given order, as the shared claim JSON (a fixed number of queries)."""
     rows = {c.pk: c for c in claims_for_json().filter(pk__in=[c.pk for c in claims])}
-    return [claim_json(rows[c.pk], request=request) for c in claims if c.pk in rows]
+    return claims_page_json([rows[c.pk] for c in claims if c.pk in rows], request=request)
 
 
 def _membership(user: Any, team_id: int) -> Membership:

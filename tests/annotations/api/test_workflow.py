@@ -151,3 +151,21 @@ def test_team_settings_api(team, reviewer, outsider):
     assert api(admin).patch(f"{base}/workflow/", {"default_due_days": 6}, format="json").json()["default_due_days"] == 6
     for path in ("members/", "rating-scale/", "workflow/"):
         assert api(outsider).get(f"{base}/{path}").status_code == 404, path
+
+
+def test_queue_page_queries_do_not_grow_with_the_page_size(
+    team, reviewer, editor, django_assert_num_queries, django_assert_max_num_queries
+):
+    """Each claim on a page has an author, an assignee and a verdict: nothing may be loaded per row."""
+    article = ArticleFactory(team=team)
+    for _ in range(12):
+        claim = ClaimFactory(article=article)
+        claim_assign(claim=claim, user=editor, assignee=reviewer)
+        claim_propose(claim=claim, user=reviewer, rating=rating(team, "False"), summary="No.")
+    Claim.objects.filter(team=team).update(created_by=reviewer)
+    client = api(editor)
+    url = f"/api/v1/queues/?team={team.pk}&queue=needs_review&limit="
+    with django_assert_max_num_queries(20) as small:
+        assert len(client.get(url + "2").json()["results"]) == 2
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert len(client.get(url + "12").json()["results"]) == 12
