@@ -1,0 +1,230 @@
+// The claim panel's workflow: the transition buttons and the forms for what a transition
+// needs, the lifecycle timeline (from the audit events), and earlier already-checked claims
+// with similar wording that this claim can be linked to.
+// Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
+
+import { api, apiList } from "./api.js";
+import { excerpt } from "./claims.js";
+import { correctionsLog, lifecycleEntries, linkedTo, statusLabel } from "./lifecycle.js";
+import { apiForm, el, field, formatDate, select } from "./panel-dom.js";
+
+// How the workflow form labels each field a transition needs (per action where it differs).
+const NEED_LABELS = {
+  assignee: "Assign to",
+  rating: "Rating",
+  summary: "Summary",
+  rationale: "Rationale",
+  reason: "Reason",
+  note: "Note",
+};
+const NOTE_LABELS = { request_changes: "What needs to change", correct: "Correction note" };
+const OPTIONAL_NEEDS = new Set(["rationale"]);
+
+export const workflowMethods = {
+  /** The team's members, loaded once per page: assignee choices and names in the timeline. */
+  members() {
+    if (!this.membersPromise) {
+      this.membersPromise = apiList(`teams/${this.page.teamId}/members/`).catch(() => {
+        this.membersPromise = null;
+        return [];
+      });
+    }
+    return this.membersPromise;
+  },
+
+  /** The audit events: the lifecycle timeline, the corrections log and the full history. */
+  async loadActivity() {
+    const claimId = this.claim.id;
+    const published = Boolean(this.claim.current_verdict && this.claim.current_verdict.published_at);
+    let events;
+    let verdicts = [];
+    let members;
+    try {
+      [events, verdicts, members] = await Promise.all([
+        apiList(`claims/${claimId}/events/`),
+        published ? apiList(`claims/${claimId}/verdicts/`) : Promise.resolve([]),
+        this.members(),
+      ]);
+    } catch {
+      if (this.claim && this.claim.id === claimId) {
+        this.sections.lifecycle.replaceChildren(el("li", { className: "muted", text: "The timeline could not be loaded." }));
+      }
+      return;
+    }
+    if (!this.claim || this.claim.id !== claimId) return;
+    const usernames = new Map(members.map((m) => [m.user.id, m.user.username]));
+    this.renderLifecycle(lifecycleEntries(events, { usernames }));
+    this.renderCorrections(correctionsLog(verdicts, events, this.claim.current_verdict && this.claim.current_verdict.id));
+    this.linkedTo = linkedTo(events);
+    if (this.similar) this.renderSimilar();
+    this.renderHistory(events);
+  },
+
+  renderLifecycle(entries) {
+    const list = this.sections.lifecycle;
+    if (entries.length === 0) {
+      list.replaceChildren(el("li", { className: "muted", text: "No steps yet." }));
+      return;
+    }
+    list.replaceChildren(...entries.map((entry) => {
+      const item = el("li", { className: "lifecycle-step", dataset: { action: entry.action } });
+      if (entry.status) item.append(el("span", { className: `status status-${entry.status}`, text: entry.statusLabel }), " ");
+      item.append(el("span", { className: "step-label", text: entry.label }));
+      if (entry.detail) item.append(" ", el("span", { className: "step-detail", text: entry.action === "claim.assign" ? entry.detail : `— ${entry.detail}` }));
+      item.append(el("br"), el("span", { className: "muted", text: `${entry.who} · ` }),
+        el("time", { datetime: entry.when, className: "muted", text: formatDate(entry.when) }));
+      return item;
+    }));
+  },
+
+  /** Earlier claims of the team with similar wording, with their verdicts; link one instead of redoing the work. */
+  async loadSimilar() {
+    const claimId = this.claim.id;
+    let results;
+    try {
+      results = (await api(`claims/${claimId}/similar/`)).results || [];
+    } catch {
+      results = [];
+    }
+    if (!this.claim || this.claim.id !== claimId) return;
+    this.similar = results;
+    this.renderSimilar();
+  },
+
+  renderSimilar() {
+    const section = this.sections.similar;
+    const results = this.similar || [];
+    section.hidden = results.length === 0 && !this.linkedTo;
+    const items = results.map((earlier) => {
+      const verdict = earlier.current_verdict;
+      const linked = this.linkedTo === earlier.id;
+      const item = el("li", { className: "similar-claim", dataset: { claimId: earlier.id } },
+        el("blockquote", { className: "claim-quote", text: excerpt(earlier.exact) }));
+      const facts = el("p", {}, el("span", { className: `status status-${earlier.status}`, text: earlier.status_label || statusLabel(earlier.status) }));
+      if (verdict && verdict.rating) facts.append(" ", el("span", { className: "rating", text: verdict.rating.label }));
+      facts.append(el("span", { className: "muted", text: ` · claim #${earlier.id} · ${Math.round((earlier.similarity || 0) * 100)}% similar` }));
+      item.append(facts);
+      if (verdict && verdict.summary) item.append(el("p", { className: "verdict-summary", text: verdict.summary }));
+      if (linked) {
+        item.append(el("p", { className: "linked-note", text: "This claim is linked to it." }));
+      } else if (!this.linkedTo) {
+        const button = el("button", { type: "button", className: "secondary small", text: `Link to claim #${earlier.id}` });
+        button.addEventListener("click", () => this.linkEarlier(earlier, button));
+        item.append(button);
+      }
+      return item;
+    });
+    const intro = this.linkedTo
+      ? el("p", { className: "linked-note", text: `Linked to already-checked claim #${this.linkedTo}.` })
+      : el("p", { className: "muted", text: "Earlier claims of your team with similar wording. Link one instead of checking this claim again." });
+    section.replaceChildren(el("h3", { id: "panel-similar-h", text: "Already checked?" }), intro,
+      items.length ? el("ul", { className: "similar" }, ...items) : null);
+  },
+
+  async linkEarlier(earlier, button) {
+    button.disabled = true;
+    try {
+      const claim = await api(`claims/${this.claim.id}/similar/`, {
+        method: "POST",
+        body: { earlier: earlier.id, version: this.claim.version },
+      });
+      this.linkedTo = earlier.id;
+      this.setClaim(claim);
+      this.renderSimilar();
+      this.announce(`Linked to already-checked claim #${earlier.id}.`);
+      this.sections.similar.querySelector(".linked-note")?.setAttribute("tabindex", "-1");
+    } catch (error) {
+      button.disabled = false;
+      this.announce(error.message);
+    }
+  },
+
+  needControl(action, name) {
+    const current = this.claim.current_verdict;
+    const prefill = ["propose", "correct"].includes(action) && current ? current : null;
+    if (name === "assignee") {
+      const control = select("assignee", [{ value: "", label: "Choose a member" }], "");
+      this.members().then((members) => {
+        for (const m of members) {
+          const option = el("option", { value: m.user.id, text: `${m.user.username} (${m.role})` });
+          if (this.claim && this.claim.assignee && this.claim.assignee.id === m.user.id) option.selected = true;
+          control.append(option);
+        }
+      });
+      return control;
+    }
+    if (name === "rating") {
+      const options = [{ value: "", label: "Choose a rating" }, ...this.page.ratings.map((r) => ({ value: r.id, label: r.label }))];
+      return select("rating", options, prefill && prefill.rating ? prefill.rating.id : "");
+    }
+    const control = el("textarea", { name, rows: name === "rationale" ? 4 : 2 });
+    if (prefill && (name === "summary" || name === "rationale")) control.value = prefill[name] || "";
+    return control;
+  },
+
+  async loadWorkflow() {
+    const claimId = this.claim.id;
+    const section = this.sections.workflow;
+    let allowed;
+    try {
+      allowed = (await api(`claims/${claimId}/transitions/`)).allowed || [];
+    } catch {
+      section.hidden = true;
+      return;
+    }
+    if (!this.claim || this.claim.id !== claimId) return;
+    section.hidden = allowed.length === 0;
+    const buttons = el("div", { className: "workflow-actions" });
+    const needsArea = el("div");
+    for (const transition of allowed) {
+      const label = transition.label || transition.action;
+      const button = el("button", { type: "button", className: "secondary", text: label, dataset: { action: transition.action } });
+      button.addEventListener("click", () => {
+        if (!transition.needs || transition.needs.length === 0) {
+          button.disabled = true;
+          this.transition(transition.action, {}).catch((error) => {
+            button.disabled = false;
+            this.announce(error.message);
+          });
+          return;
+        }
+        const inputs = transition.needs.map((name) => {
+          const control = this.needControl(transition.action, name);
+          if (!OPTIONAL_NEEDS.has(name)) control.required = true;
+          const text = name === "note" ? NOTE_LABELS[transition.action] || NEED_LABELS.note : NEED_LABELS[name] || name.replaceAll("_", " ");
+          return field(text, control);
+        });
+        const form = apiForm(label, inputs, label, async (data) => {
+          const values = {};
+          for (const name of transition.needs) {
+            const value = data.get(name);
+            values[name] = ["assignee", "rating"].includes(name) ? (value ? Number(value) : null) : value;
+          }
+          await this.transition(transition.action, values);
+        });
+        const cancel = el("button", { type: "button", className: "secondary", text: "Cancel" });
+        cancel.addEventListener("click", () => {
+          needsArea.replaceChildren();
+          button.focus();
+        });
+        form.querySelector("button[type=submit]").after(" ", cancel);
+        needsArea.replaceChildren(form);
+        form.querySelector("select, textarea, input")?.focus();
+      });
+      buttons.append(button);
+    }
+    section.replaceChildren(el("h3", { text: "Workflow" }), buttons, needsArea);
+  },
+
+  async transition(action, values) {
+    const claim = await api(`claims/${this.claim.id}/transitions/`, {
+      method: "POST",
+      body: { action, ...values, version: this.claim.version },
+    });
+    this.setClaim(claim);
+    this.announce(`Claim is now ${claim.status_label || claim.status}.`);
+    // The buttons were replaced: keep the keyboard in the workflow section.
+    this.sections.workflow.setAttribute("tabindex", "-1");
+    this.sections.workflow.focus();
+  },
+};
