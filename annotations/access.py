@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from annotations.errors import NotAllowed
-from annotations.models import Article, Claim, Membership, Role, Team
+from annotations.models import Article, Claim, Membership, Role, Snapshot, Team
 
 AnyUser = User | AnonymousUser
 
@@ -58,3 +58,13 @@ def claim_for_user(*, user: AnyUser, claim_id: int, for_update: bool = False) ->
         return claims.select_related("team", "article").get()
     except Claim.DoesNotExist as exc:
         raise Http404("No such claim.") from exc
+
+
+def snapshot_for_user(*, user: AnyUser, snapshot_id: int) -> Snapshot:
+    """The snapshot, if the user is in its team; another team's snapshot is missing (404)."""
+    if not user.is_authenticated:
+        raise Http404("No such snapshot.")
+    try:
+        return Snapshot.objects.select_related("team").get(pk=snapshot_id, team__memberships__user=user)
+    except Snapshot.DoesNotExist as exc:
+        raise Http404("No such snapshot.") from exc

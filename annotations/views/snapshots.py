@@ -11,20 +11,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from annotations.access import AnyUser
+from annotations.access import snapshot_for_user
 from annotations.models import Snapshot
 
 INLINE_TYPES = frozenset({"application/pdf", "text/plain"})
-
-
-def snapshot_for_user(*, user: AnyUser, snapshot_id: int) -> Snapshot:
-    """The snapshot, if the user is in its team; another team's snapshot is missing (404)."""
-    if not user.is_authenticated:
-        raise Http404("No such snapshot.")
-    try:
-        return Snapshot.objects.select_related("team").get(pk=snapshot_id, team__memberships__user=user)
-    except Snapshot.DoesNotExist as exc:
-        raise Http404("No such snapshot.") from exc
 
 
 @login_required
