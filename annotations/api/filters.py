@@ -70,29 +70,36 @@ def article_url_param(request: Request) -> str | None:
         raise ValidationError({"article_url": [str(exc)]}) from exc
 
 
-def filter_claims(request: Request, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+def claim_conditions(request: Request, path: str = "") -> Q:
+    """The filters on a claim's own fields, reached through `path` ("" for claims, "claim__" for verdicts)."""
+    conditions = Q()
     url = article_url_param(request)
     if url is not None:
-        claims = claims.filter(article__canonical_url=url)
+        conditions &= Q(**{f"{path}article__canonical_url": url})
     status = request.query_params.get("status")
     if status:
         if status not in ClaimStatus.values:
             raise ValidationError({"status": [f"Choose one of {', '.join(ClaimStatus.values)}."]})
-        claims = claims.filter(status=status)
+        conditions &= Q(**{f"{path}status": status})
+    claimant = text_param(request, "claimant")
+    if claimant:
+        conditions &= Q(**{f"{path}claimant__icontains": claimant})
+    assignee = request.query_params.get("assignee")
+    if assignee == "none":
+        conditions &= Q(**{f"{path}assignee__isnull": True})
+    elif assignee:
+        conditions &= Q(**{f"{path}assignee_id": _int(request, "assignee")})
+    updated_since = datetime_param(request, "updated_since")
+    if updated_since is not None:
+        conditions &= Q(**{f"{path}updated_at__gte": updated_since})
+    return conditions
+
+
+def filter_claims(request: Request, claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    claims = claims.filter(claim_conditions(request))
     rating = _int(request, "rating")
     if rating is not None:
         claims = claims.filter(verdicts__is_current=True, verdicts__rating_id=rating)
-    claimant = text_param(request, "claimant")
-    if claimant:
-        claims = claims.filter(claimant__icontains=claimant)
-    assignee = request.query_params.get("assignee")
-    if assignee == "none":
-        claims = claims.filter(assignee__isnull=True)
-    elif assignee:
-        claims = claims.filter(assignee_id=_int(request, "assignee"))
-    updated_since = datetime_param(request, "updated_since")
-    if updated_since is not None:
-        claims = claims.filter(updated_at__gte=updated_since)
     published_since = datetime_param(request, "published_since")
     if published_since is not None:
         published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__gte=published_since)
@@ -125,28 +132,10 @@ def filter_articles(request: Request, articles: QuerySet[Article]) -> QuerySet[A
 
 def filter_verdicts(request: Request, verdicts: QuerySet[Verdict]) -> QuerySet[Verdict]:
     """Verdict lists and the ClaimReview feed: filters apply to the verdict and its claim."""
-    url = article_url_param(request)
-    if url is not None:
-        verdicts = verdicts.filter(claim__article__canonical_url=url)
-    status = request.query_params.get("status")
-    if status:
-        if status not in ClaimStatus.values:
-            raise ValidationError({"status": [f"Choose one of {', '.join(ClaimStatus.values)}."]})
-        verdicts = verdicts.filter(claim__status=status)
+    verdicts = verdicts.filter(claim_conditions(request, "claim__"))
     rating = _int(request, "rating")
     if rating is not None:
         verdicts = verdicts.filter(rating_id=rating)
-    claimant = text_param(request, "claimant")
-    if claimant:
-        verdicts = verdicts.filter(claim__claimant__icontains=claimant)
-    assignee = request.query_params.get("assignee")
-    if assignee == "none":
-        verdicts = verdicts.filter(claim__assignee__isnull=True)
-    elif assignee:
-        verdicts = verdicts.filter(claim__assignee_id=_int(request, "assignee"))
-    updated_since = datetime_param(request, "updated_since")
-    if updated_since is not None:
-        verdicts = verdicts.filter(claim__updated_at__gte=updated_since)
     published_since = datetime_param(request, "published_since")
     if published_since is not None:
         verdicts = verdicts.filter(published_at__gte=published_since)
