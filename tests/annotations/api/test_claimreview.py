@@ -87,3 +87,21 @@ def test_isolation(outsider_api: Any, claim: Any, reviewer: Any, team: Any) -> N
     publish(claim, reviewer)
     assert outsider_api.get(f"/api/v1/claims/{claim.pk}/claimreview").status_code == 404
     assert outsider_api.get(f"/api/v1/teams/{team.pk}/claimreview").status_code == 404
+
+
+def test_team_feed_filters_by_the_claim(api: Any, article: Any, reviewer: Any, team: Any) -> None:
+    okafor = ClaimFactory(article=article, exact="council")
+    okafor.claimant = "Ines Okafor"
+    okafor.save()
+    publish(okafor, reviewer)
+    publish(ClaimFactory(article=article, exact="river"), reviewer, "True")
+    url = f"/api/v1/teams/{team.pk}/claimreview"
+
+    def claims(query: str) -> list[str]:
+        return [review["claimReviewed"] for review in api.get(f"{url}?{query}").json()["results"]]
+
+    assert claims("claimant=okafor") == ["council"]
+    assert sorted(claims("status=published")) == ["council", "river"]
+    assert claims("assignee=none&q=river") == ["river"]
+    assert claims("article_url=https://elsewhere.example.org/story") == []
+    assert api.get(f"{url}?status=bogus").status_code == 400
