@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.errors import InvalidInput, NotAllowed
-from annotations.models import Claim, Membership, Rating, Verdict, WebhookEvent
+from annotations.models import Claim, Membership, Rating, WebhookEvent
 from annotations.selectors.workflow import TRANSITIONS, current_verdict, transition_refusal
 from annotations.services.audit import audit_record
-from annotations.services.verdicts import verdict_propose
+from annotations.services.verdicts import verdict_check, verdict_propose, verdict_replace
 from annotations.services.webhooks import webhooks_dispatch
 from annotations.services.workflow.locking import check_version, claim_lock, claim_save_audited, member_of
 
@@ -163,30 +163,23 @@ def claim_correct(
     claim, _ = _begin(claim=claim, user=user, action="correct", version=version)
     if rating is None:
         raise InvalidInput("Choose a rating.", field="rating")
-    if rating.scale.team_id != claim.team_id:
-        raise InvalidInput("The rating is not on this team's scale.", field="rating")
-    if not summary.strip():
-        raise InvalidInput("A verdict needs a summary.", field="summary")
+    verdict_check(claim=claim, rating=rating, summary=summary)
     if not note.strip():
         raise InvalidInput("Say what the correction changes.", field="note")
-    previous = current_verdict(claim=claim)
-    assert previous is not None
-    previous.is_current = False
-    previous.save(update_fields=["is_current"])
     now = timezone.now()
-    verdict = Verdict.objects.create(
-        team_id=claim.team_id,
+    previous, verdict = verdict_replace(
         claim=claim,
         rating=rating,
         summary=summary.strip(),
         rationale=rationale,
-        corrects=previous,
+        corrects=current_verdict(claim=claim),
         correction_note=note.strip(),
         author=user,
         approved_by=user,
         approved_at=now,
         published_at=now,
     )
+    assert previous is not None
     audit_record(
         team=claim.team,
         actor=user,
