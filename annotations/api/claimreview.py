@@ -13,7 +13,6 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,13 +20,14 @@ from rest_framework.views import APIView
 from annotations.api.filters import LIST_PARAMETERS, filter_verdicts
 from annotations.api.pagination import Key, paginate, paginated_response
 from annotations.api.permissions import caller
+from annotations.api.renderers import FastJSONRenderer
 from annotations.api.serializers.common import page_of
 from annotations.models import Rating, Team, Verdict
 
 ORDER = [Key("published_at", descending=True, kind="datetime"), Key("id", descending=True)]
 
 
-class LDJSONRenderer(JSONRenderer):
+class LDJSONRenderer(FastJSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
 
@@ -100,7 +100,7 @@ class ClaimReviewOut(serializers.Serializer):
 
 
 class ClaimReviewDetail(APIView):
-    renderer_classes = [LDJSONRenderer, JSONRenderer]
+    renderer_classes = [LDJSONRenderer, FastJSONRenderer]
 
     @extend_schema(operation_id="claims_claimreview", responses=ClaimReviewOut)
     def get(self, request: Request, claim_id: int) -> Response:
@@ -112,7 +112,7 @@ class ClaimReviewDetail(APIView):
 
 
 class TeamClaimReviewFeed(APIView):
-    renderer_classes = [LDJSONRenderer, JSONRenderer]
+    renderer_classes = [LDJSONRenderer, FastJSONRenderer]
 
     @extend_schema(
         operation_id="teams_claimreview_feed",
