@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -21,16 +22,8 @@ from rest_framework.views import APIView
 from annotations.api.filters import LIST_PARAMETERS, filter_claims
 from annotations.api.pagination import Key, paginate, paginated_rows_response
 from annotations.api.permissions import caller
-from annotations.api.serializers.claims import (
-    ClaimConflictOut,
-    ClaimCreateIn,
-    ClaimOut,
-    ClaimPageOut,
-    ClaimUpdateIn,
-    claim_json,
-    claims_for_json,
-    claims_json,
-)
+from annotations.api.serializers.claim_json import claim_json_by_id, claim_rows, claims_json
+from annotations.api.serializers.claims import ClaimConflictOut, ClaimCreateIn, ClaimOut, ClaimPageOut, ClaimUpdateIn
 from annotations.api.serializers.common import ErrorOut
 from annotations.errors import InvalidInput
 from annotations.models import Claim
@@ -47,10 +40,6 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def claim_etag(claim: Claim) -> str:
-    return f'"{claim.version}"'
-
-
 def if_match_version(request: Request) -> int | None:
     """The version in `If-Match: "<version>"` (W/ prefixes tolerated), or None when absent."""
     header = request.headers.get("If-Match", "").strip()
@@ -62,19 +51,23 @@ def if_match_version(request: Request) -> int | None:
     return int(value)
 
 
-def claim_response(claim_id: int, *, request: Request, status: int = 200) -> Response:
-    claim = claims_for_json().get(pk=claim_id)
-    return Response(claim_json(claim, request=request), status=status, headers={"ETag": claim_etag(claim)})
+def claim_response(claim_id: int, *, status: int = 200) -> Response:
+    claim = claim_json_by_id(claim_id)
+    if claim is None:
+        raise Http404("No such claim.")
+    return Response(claim, status=status, headers={"ETag": f'"{claim["version"]}"'})
 
 
 class ArticleClaimList(APIView):
     @extend_schema(operation_id="article_claims_list", parameters=LIST_PARAMETERS, responses=ClaimPageOut)
     def get(self, request: Request, article_id: int) -> Response:
-        article = caller(request).article(article_id)
-        claims = claims_for_json().filter(article=article, team_id=article.team_id)
-        claims = filter_claims(request, claims).annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION)))
-        page = paginate(request, claims, ARTICLE_ORDER)
-        return paginated_rows_response(page, lambda rows: claims_json(rows, request=request))
+        who = caller(request)
+        claims = filter_claims(request, Claim.objects.filter(article_id=article_id, team__in=who.team_ids()))
+        claims = claims.annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION)))
+        page = paginate(request, claim_rows(claims, "doc_start"), ARTICLE_ORDER)
+        if not page.rows:
+            who.article(article_id)  # an empty page: 404 unless the article is there to be seen
+        return paginated_rows_response(page, claims_json)
 
     @extend_schema(
         operation_id="article_claims_create", request=ClaimCreateIn, responses={201: ClaimOut, 400: ErrorOut}
@@ -85,7 +78,7 @@ class ArticleClaimList(APIView):
         data = ClaimCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         claim = claim_create(article=article, user=who.acting_user(), **data.validated_data)
-        return claim_response(claim.pk, request=request, status=201)
+        return claim_response(claim.pk, status=201)
 
 
 class ClaimList(APIView):
@@ -96,21 +89,21 @@ class ClaimList(APIView):
     )
     def get(self, request: Request) -> Response:
         who = caller(request)
-        claims = claims_for_json().filter(team__in=who.team_ids())
+        claims = Claim.objects.filter(team__in=who.team_ids())
         team = request.query_params.get("team")
         if team:
             if not team.isdigit() or len(team) > 18:
                 raise ValidationError({"team": ["Enter a team id."]})
             claims = claims.filter(team_id=int(team))
-        page = paginate(request, filter_claims(request, claims), TEAM_ORDER)
-        return paginated_rows_response(page, lambda rows: claims_json(rows, request=request))
+        page = paginate(request, claim_rows(filter_claims(request, claims)), TEAM_ORDER)
+        return paginated_rows_response(page, claims_json)
 
 
 class ClaimDetail(APIView):
     @extend_schema(operation_id="claims_retrieve", responses=ClaimOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
-        return claim_response(claim.pk, request=request)
+        return claim_response(claim.pk)
 
     @extend_schema(
         operation_id="claims_partial_update",
@@ -133,7 +126,7 @@ class ClaimDetail(APIView):
                 raise InvalidInput("The assignee must be a member of the team.", field="assignee")
             fields["assignee"] = assignee
         claim_update(claim=claim, user=who.acting_user(), version=version, **fields)
-        return claim_response(claim.pk, request=request)
+        return claim_response(claim.pk)
 
     @extend_schema(
         operation_id="claims_destroy",
@@ -148,5 +141,5 @@ class ClaimDetail(APIView):
 
 
 def article_claims(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """An article's claims in document order (orphans last), ready for claim_json."""
+    """An article's claims in document order (orphans last)."""
     return claims.annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION))).order_by("doc_start", "id")

@@ -99,9 +99,7 @@ def _add_conflict_details(exc: ServiceError, body: dict, context: dict[str, Any]
 
     if not isinstance(exc, ClaimConflict):
         return
-    from annotations.api.serializers.claims import claim_json, claims_for_json
+    from annotations.api.serializers.claim_json import claim_json_by_id
 
-    request = context.get("request")
-    current = claims_for_json().filter(pk=exc.current.pk).first()
-    body["current"] = claim_json(current, request=request) if current is not None else None
+    body["current"] = claim_json_by_id(exc.current.pk)
     body["last_change"] = exc.last_change

@@ -85,8 +85,8 @@ def _ordering(keys: Sequence[Key], *, reverse: bool) -> list[Any]:
     return out
 
 
-def _value(row: Model, key: Key) -> Any:
-    value = getattr(row, key.field)
+def _value(row: Model | dict[str, Any], key: Key) -> Any:
+    value = row[key.field] if isinstance(row, dict) else getattr(row, key.field)
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return value
@@ -113,7 +113,7 @@ class Page:
 
 
 def paginate(
-    request: Request, queryset: QuerySet[M], keys: Sequence[Key], *, default_size: int = DEFAULT_PAGE_SIZE
+    request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], *, default_size: int = DEFAULT_PAGE_SIZE
 ) -> Page:
     size = page_size(request, default=default_size)
     cursor = request.query_params.get("cursor") or ""

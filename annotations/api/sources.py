@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, paginate, paginated_rows_response
 from annotations.api.permissions import Caller, caller
-from annotations.api.serializers.claims import SourceCreateIn, SourceOut, SourcePageOut, source_json
+from annotations.api.serializers.claim_json import source_rows, sources_json
+from annotations.api.serializers.claims import SourceCreateIn, SourceOut, SourcePageOut
 from annotations.api.serializers.common import ErrorOut
 from annotations.models import Source
 from annotations.services.sources import source_add, source_refetch
@@ -21,12 +22,7 @@ ORDER = [Key("created_at", kind="datetime"), Key("id")]
 
 
 def _sources(who: Caller) -> QuerySet[Source]:
-    # The snapshot's extracted text can be megabytes; the source JSON never shows it.
-    return (
-        Source.objects.filter(team__in=who.team_ids())
-        .select_related("snapshot", "added_by")
-        .defer("snapshot__text", "snapshot__pages", "snapshot__redirect_chain")
-    )
+    return Source.objects.filter(team__in=who.team_ids())
 
 
 def source_for(who: Caller, source_id: int) -> Source:
@@ -36,13 +32,20 @@ def source_for(who: Caller, source_id: int) -> Source:
     return source
 
 
+def source_response(who: Caller, source_id: int, *, status: int = 200) -> Response:
+    found = sources_json(source_rows(_sources(who).filter(pk=source_id)))
+    if not found:
+        raise Http404("No such source.")
+    return Response(found[0], status=status)
+
+
 class ClaimSourceList(APIView):
     @extend_schema(operation_id="claim_sources_list", parameters=PAGE_PARAMETERS, responses=SourcePageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
-        page = paginate(request, _sources(who).filter(claim=claim), ORDER)
-        return paginated_response(page, source_json)
+        page = paginate(request, source_rows(_sources(who).filter(claim=claim)), ORDER)
+        return paginated_rows_response(page, sources_json)
 
     @extend_schema(
         operation_id="claim_sources_create", request=SourceCreateIn, responses={201: SourceOut, 400: ErrorOut}
@@ -53,13 +56,13 @@ class ClaimSourceList(APIView):
         data = SourceCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
         source = source_add(claim=claim, user=who.acting_user(), **data.validated_data)
-        return Response(source_json(source_for(who, source.pk)), status=201)
+        return source_response(who, source.pk, status=201)
 
 
 class SourceDetail(APIView):
     @extend_schema(operation_id="sources_retrieve", responses=SourceOut)
     def get(self, request: Request, source_id: int) -> Response:
-        return Response(source_json(source_for(caller(request), source_id)))
+        return source_response(caller(request), source_id)
 
 
 class SourceRefetch(APIView):
@@ -68,4 +71,4 @@ class SourceRefetch(APIView):
         who = caller(request)
         source = source_for(who, source_id)
         source_refetch(source=source, user=who.acting_user())
-        return Response(source_json(source_for(who, source_id)), status=202)
+        return source_response(who, source_id, status=202)

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.filters import LIST_PARAMETERS, filter_verdicts
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, paginate, paginated_rows_response
 from annotations.api.permissions import caller
-from annotations.api.serializers.claims import VerdictCreateIn, VerdictOut, VerdictPageOut, verdict_json
+from annotations.api.serializers.claim_json import verdict_json_by_id, verdict_rows, verdicts_json
+from annotations.api.serializers.claims import VerdictCreateIn, VerdictOut, VerdictPageOut
 from annotations.api.serializers.common import ErrorOut
 from annotations.errors import Conflict, InvalidInput
 from annotations.models import Rating, Verdict
@@ -28,9 +29,9 @@ class ClaimVerdictList(APIView):
     @extend_schema(operation_id="claim_verdicts_list", parameters=LIST_PARAMETERS, responses=VerdictPageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
-        verdicts = Verdict.objects.filter(claim=claim, team_id=claim.team_id).select_related("rating", "author")
-        page = paginate(request, filter_verdicts(request, verdicts), ORDER)
-        return paginated_response(page, verdict_json)
+        verdicts = filter_verdicts(request, Verdict.objects.filter(claim=claim, team_id=claim.team_id))
+        page = paginate(request, verdict_rows(verdicts), ORDER)
+        return paginated_rows_response(page, verdicts_json)
 
     @extend_schema(
         operation_id="claim_verdicts_create",
@@ -56,5 +57,4 @@ class ClaimVerdictList(APIView):
             summary=data.validated_data["summary"],
             rationale=data.validated_data.get("rationale", ""),
         )
-        verdict = Verdict.objects.select_related("rating", "author").get(pk=verdict.pk)
-        return Response(verdict_json(verdict), status=201)
+        return Response(verdict_json_by_id(verdict.pk), status=201)

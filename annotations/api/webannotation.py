@@ -19,7 +19,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,7 +26,8 @@ from rest_framework.views import APIView
 from annotations.api.claims import article_claims
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.permissions import caller
-from annotations.api.serializers.claims import claims_for_json
+from annotations.api.renderers import FastJSONRenderer
+from annotations.api.serializers.claim_json import claim_rows, claims_json
 from annotations.api.serializers.common import ErrorOut
 from annotations.api.serializers.webannotation import (
     ANNO_CONTEXT,
@@ -50,7 +50,7 @@ PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 
 
-class JSONLDRenderer(JSONRenderer):
+class JSONLDRenderer(FastJSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
 
@@ -76,7 +76,7 @@ def _matches(header: str, etag: str) -> bool:
 
 
 class _W3CView(APIView):
-    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    renderer_classes = [JSONLDRenderer, FastJSONRenderer]
     parser_classes = [JSONLDParser, JSONParser]
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -145,10 +145,10 @@ def _annotation_in(request: Request) -> dict[str, Any]:
 
 
 def _one(request: Request, article: Article, claim_id: int) -> tuple[Claim, dict[str, Any]]:
-    claim = claims_for_json().filter(pk=claim_id, article=article, team_id=article.team_id).first()
+    claim = Claim.objects.filter(pk=claim_id, article=article, team_id=article.team_id).first()
     if claim is None:
         raise Http404("No such annotation.")
-    return claim, annotation_json(claim, request=request, article=article)
+    return claim, annotation_json(claims_json([claim])[0], request=request, article=article)
 
 
 PAGE_PARAMETER = OpenApiParameter("page", OpenApiTypes.INT, description="An AnnotationPage, from 0.")
@@ -216,13 +216,10 @@ class AnnotationContainer(_W3CView):
         embedded: bool,
     ) -> dict[str, Any]:
         container = _container_url(request, article)
-        rows = list(
-            article_claims(claims_for_json().filter(pk__in=claims.values("pk")))[
-                number * PAGE_SIZE : (number + 1) * PAGE_SIZE
-            ]
-        )
+        rows = claim_rows(article_claims(claims))[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
         items: list[Any] = [
-            annotation_json(claim, request=request, article=article, with_context=False) for claim in rows
+            annotation_json(claim, request=request, article=article, with_context=False)
+            for claim in claims_json(list(rows))
         ]
         if iris:
             items = [item["id"] for item in items]

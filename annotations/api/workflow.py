@@ -21,8 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.access import claim_for_user, require_role
-from annotations.api.serializers.claims import claims_for_json
-from annotations.api.serializers.claims import claims_json as claims_page_json
+from annotations.api.serializers.claim_json import claim_json_by_id, claims_json
 from annotations.errors import InvalidInput
 from annotations.models import Claim, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
@@ -43,12 +42,6 @@ from annotations.services.workflow.locking import member_of
 
 def _user_ref(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username()} if user is not None else None
-
-
-def claims_json(claims: list[Claim], request: Request) -> list[dict[str, Any]]:
-    """The claims, in the given order, as the shared claim JSON (a fixed number of queries)."""
-    rows = {c.pk: c for c in claims_for_json().filter(pk__in=[c.pk for c in claims])}
-    return claims_page_json([rows[c.pk] for c in claims if c.pk in rows], request=request)
 
 
 def _membership(user: Any, team_id: int) -> Membership:
@@ -120,7 +113,7 @@ class ClaimTransitions(APIView):
                 Rating, claim.team, fields["rating"], "rating", scale__team_id=claim.team_id
             )
         claim = claim_transition(claim=claim, user=request.user, action=action, version=version, **fields)
-        return Response(claims_json([claim], request)[0])
+        return Response(claim_json_by_id(claim.pk))
 
 
 # --- Queues ------------------------------------------------------------------------------------
@@ -189,7 +182,7 @@ class QueueList(APIView):
                 "counts": page.counts,
                 "next": next_url,
                 "next_cursor": page.next_cursor,
-                "results": claims_json(page.claims, request),
+                "results": claims_json(page.claims),
             }
         )
 
@@ -245,9 +238,7 @@ class ClaimSimilar(APIView):
         claim = claim_for_user(user=request.user, claim_id=claim_id)
         found = claims_similar(team=claim.team, text=claim.exact, exclude=claim)
         similarity = {c.pk: round(float(c.similarity), 3) for c in found}  # type: ignore[attr-defined]
-        return Response(
-            {"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found, request)]}
-        )
+        return Response({"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found)]})
 
     @extend_schema(request=LinkInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, claim_id: int) -> Response:
@@ -264,7 +255,7 @@ class ClaimSimilar(APIView):
             )
         except (TypeError, ValueError) as exc:
             raise InvalidInput("The version is a whole number.", field="version") from exc
-        return Response(claims_json([claim], request)[0])
+        return Response(claim_json_by_id(claim.pk))
 
 
 # --- Team settings -------------------------------------------------------------------------------

@@ -14,8 +14,7 @@ from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from annotations.api.serializers.claims import current_verdict_of, sources_of
-from annotations.models import Article, Claim, Stance
+from annotations.models import Article, Stance
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -23,62 +22,60 @@ ANNO_PROFILE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 STANCE_PURPOSE = {Stance.SUPPORTS: "linking", Stance.REFUTES: "questioning", Stance.CONTEXT: "describing"}
 
 
-def annotation_id(request: Request, claim: Claim) -> str:
-    return request.build_absolute_uri(reverse("api-article-annotation", args=[claim.article_id, claim.pk]))
+def annotation_id(request: Request, article_id: int, claim_id: int) -> str:
+    return request.build_absolute_uri(reverse("api-article-annotation", args=[article_id, claim_id]))
 
 
 def article_target_source(request: Request, article: Article) -> str:
     return article.canonical_url or request.build_absolute_uri(reverse("api-article", args=[article.pk]))
 
 
-def _person(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"type": "Person", "nickname": user.get_username()}
-
-
-def annotation_json(claim: Claim, *, request: Request, article: Article, with_context: bool = True) -> dict[str, Any]:
+def annotation_json(
+    claim: dict[str, Any], *, request: Request, article: Article, with_context: bool = True
+) -> dict[str, Any]:
+    """The claim JSON (from `claim_json`) as a Web Annotation on `article`."""
     selectors: list[dict[str, Any]] = [
-        {"type": "TextQuoteSelector", "exact": claim.exact, "prefix": claim.prefix, "suffix": claim.suffix}
+        {"type": "TextQuoteSelector", "exact": claim["exact"], "prefix": claim["prefix"], "suffix": claim["suffix"]}
     ]
-    if claim.start is not None and claim.end is not None:
-        selectors.append({"type": "TextPositionSelector", "start": claim.start, "end": claim.end})
+    if claim["start"] is not None and claim["end"] is not None:
+        selectors.append({"type": "TextPositionSelector", "start": claim["start"], "end": claim["end"]})
     bodies: list[dict[str, Any]] = []
-    verdict = current_verdict_of(claim)
+    verdict = claim["current_verdict"]
     if verdict is not None:
         bodies.append(
             {
                 "type": "TextualBody",
                 "purpose": "assessing",
-                "value": verdict.summary,
+                "value": verdict["summary"],
                 "format": "text/plain",
-                "rating": {"label": verdict.rating.label, "value": verdict.rating.value},
-                "created": verdict.created_at.isoformat(),
+                "rating": {"label": verdict["rating"]["label"], "value": verdict["rating"]["value"]},
+                "created": verdict["created_at"].isoformat(),
             }
         )
-    if claim.restated:
-        bodies.append({"type": "TextualBody", "purpose": "describing", "value": claim.restated, "format": "text/plain"})
-    for source in sources_of(claim):
+    if claim["restated"]:
+        bodies.append(
+            {"type": "TextualBody", "purpose": "describing", "value": claim["restated"], "format": "text/plain"}
+        )
+    for source in claim["sources"]:
         body: dict[str, Any] = {
             "type": "SpecificResource",
-            "purpose": STANCE_PURPOSE.get(Stance(source.stance), "linking"),
-            "source": source.url,
+            "purpose": STANCE_PURPOSE.get(Stance(source["stance"]), "linking"),
+            "source": source["url"],
         }
-        if source.note:
-            body["description"] = source.note
+        if source["note"]:
+            body["description"] = source["note"]
         bodies.append(body)
     annotation: dict[str, Any] = {
-        "id": annotation_id(request, claim),
+        "id": annotation_id(request, claim["article"], claim["id"]),
         "type": "Annotation",
         "motivation": "assessing",
-        "created": claim.created_at.isoformat(),
-        "modified": claim.updated_at.isoformat(),
+        "created": claim["created_at"].isoformat(),
+        "modified": claim["updated_at"].isoformat(),
         "target": {"source": article_target_source(request, article), "selector": selectors},
         "body": bodies,
     }
-    creator = _person(claim.created_by)
-    if creator is not None:
-        annotation["creator"] = creator
+    if claim["created_by"] is not None:
+        annotation["creator"] = {"type": "Person", "nickname": claim["created_by"]["username"]}
     if with_context:
         return {"@context": ANNO_CONTEXT, **annotation}
     return annotation

@@ -190,3 +190,25 @@ def test_filters(api: Any, team: Any, reviewer: Any, editor_api: Any) -> None:
     assert ids("updated_since=2999-01-01T00:00:00+00:00") == []
     assert api.get("/api/v1/claims/?status=bogus").status_code == 400
     assert api.get("/api/v1/claims/?updated_since=yesterday").status_code == 400
+
+
+def test_a_page_of_an_articles_claims_is_four_queries_with_a_token(
+    token_api: Any, article: Any, reviewer: Any, django_assert_num_queries: Any
+) -> None:
+    """The token, the page of claims, their current verdicts, their sources (the benchmark's path)."""
+    _many_claims(article, 12, reviewer)
+    token_api.get(f"/api/v1/articles/{article.pk}/claims/")  # the token's last use is recorded once a minute
+    with django_assert_num_queries(4):
+        body = token_api.get(f"/api/v1/articles/{article.pk}/claims/?page_size=10").json()
+    assert len(body["results"]) == 10 and body["next"]
+    assert all(item["current_verdict"] and len(item["sources"]) == 1 for item in body["results"])
+
+
+def test_an_empty_page_is_200_for_an_article_and_404_for_none_or_another_teams(
+    api: Any, outsider_api: Any, article: Any, claim: Any
+) -> None:
+    filtered = api.get(f"/api/v1/articles/{article.pk}/claims/?status=published")
+    assert filtered.status_code == 200 and filtered.json()["results"] == []
+    assert api.get(f"/api/v1/articles/{article.pk + 1000}/claims/").status_code == 404
+    assert outsider_api.get(f"/api/v1/articles/{article.pk}/claims/").status_code == 404
+    assert outsider_api.get(f"/api/v1/articles/{article.pk}/claims/?status=published").status_code == 404
