@@ -6,6 +6,7 @@ DJANGO_SECRET_KEY must be set.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -226,6 +227,8 @@ REST_FRAMEWORK = {
 }
 # Requests per API token or team key, e.g. "600/minute" (DRF rate syntax); 429 with Retry-After beyond it.
 API_TOKEN_RATE_LIMIT = env.str("API_TOKEN_RATE_LIMIT", default="600/minute")
+if API_TOKEN_RATE_LIMIT and not re.fullmatch(r"\s*\d+\s*/\s*[smhd]\w*\s*", API_TOKEN_RATE_LIMIT):
+    raise ImproperlyConfigured('API_TOKEN_RATE_LIMIT: write a rate such as "600/minute", or leave it empty for none.')
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workbench API",
     "DESCRIPTION": "Claims, sources, verdicts; W3C Web Annotation and schema.org ClaimReview.",

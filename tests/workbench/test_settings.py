@@ -41,3 +41,15 @@ def test_production_starts_with_a_secret_key():
 def test_only_postgresql_is_accepted(url):
     result = load_settings(DJANGO_DEBUG="1", DATABASE_URL=url)
     assert result.returncode != 0 and "must point at PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize("rate", ["600 per minute", "fast", "600/fortnight"])
+def test_a_malformed_api_rate_limit_is_refused_at_start(rate):
+    result = load_settings(DJANGO_DEBUG="1", API_TOKEN_RATE_LIMIT=rate)
+    assert result.returncode != 0 and "API_TOKEN_RATE_LIMIT" in result.stderr
+
+
+@pytest.mark.parametrize("rate", ["600/minute", "10/s", "5000/hour", ""])
+def test_api_rate_limits_in_drf_syntax_are_accepted(rate):
+    result = load_settings(DJANGO_DEBUG="1", API_TOKEN_RATE_LIMIT=rate)
+    assert result.returncode == 0, result.stderr
