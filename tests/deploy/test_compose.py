@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import shlex
 from pathlib import Path
@@ -67,6 +68,8 @@ def test_commands_name_modules_that_exist():
     assert wsgi is not None
     assert hasattr(importlib.import_module(wsgi.group(1)), wsgi.group(2))
     assert "manage.py migrate" in web and (PROJECT_ROOT / "manage.py").is_file()
+    config = re.search(r"gunicorn -c python:([\w.]+) ", web)
+    assert config is not None and hasattr(importlib.import_module(config.group(1)), "post_worker_init")
     for name in ("worker", "beat"):
         words = command_words(name)
         assert words[:3] == ["celery", "-A", "workbench"]
@@ -102,3 +105,12 @@ def test_dockerfile_is_slim_non_root_with_dependencies_in_their_own_layer():
     lock_copy = text.index("COPY constraints.txt")
     assert lock_copy < text.index("pip install -r") < text.index("COPY --chown=app:app . /app")
     assert Path(PROJECT_ROOT / "constraints.txt").is_file()
+
+
+def test_the_image_serves_with_the_same_gunicorn_settings_as_compose():
+    text = (PROJECT_ROOT / "docker" / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)
+    assert cmd is not None
+    words = json.loads(cmd.group(1))
+    assert words[:3] == ["gunicorn", "-c", "python:workbench.gunicorn"]
+    assert "python:workbench.gunicorn" in " ".join(command_words("web"))
