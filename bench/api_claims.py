@@ -2,10 +2,13 @@
 
 Creates a throwaway database (``bench_api_claims`` on the configured PostgreSQL server; dropped
 at the end) with one article of CLAIMS claims, each with two sources (one with a fetched
-snapshot) and a current verdict, then serves the app with gunicorn on 127.0.0.1 and has 8
-concurrent clients walk the article's claim list (``/api/v1/articles/{id}/claims/``, cursor
-pages of PAGE_SIZE) with a personal API token. Reports p50/p99 per request and per full walk of
-the 1,000 claims, and appends the figures to bench/RESULTS.md.
+snapshot) and a current verdict, then serves the app with gunicorn on 127.0.0.1, with the
+deployed settings (``workbench/gunicorn.py``), and has 8 concurrent clients walk the article's
+claim list (``/api/v1/articles/{id}/claims/``, cursor pages of PAGE_SIZE) with a personal API
+token. Every page is parsed and checked (orjson, so that the clients, which share the machine,
+take as little CPU from the server as they can). Reports p50/p99 per request and per full walk of
+the 1,000 claims, the CPU time per request of the gunicorn processes and of the PostgreSQL
+backends serving them, and appends the figures to bench/RESULTS.md.
 
 Run: ``python bench/api_claims.py [--claims 1000] [--clients 8] [--walks 15] [--page-size 50]``.
 Targets: p50 ≤ 50 ms and p99 ≤ 150 ms per request.
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import platform
 import signal
@@ -28,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -120,19 +124,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "API_TOKEN_RATE_LIMIT": "100000000/minute",
+        "API_TOKEN_RATE_LIMIT": "1000000/minute",  # throttled (counted) like production, never refused
         "LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "workbench.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", "2", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:workbench.gunicorn", "workbench.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -156,7 +160,7 @@ def get(port: int, path: str, token: str) -> tuple[float, dict[str, Any]]:
     conn.close()
     if response.status != 200:
         raise RuntimeError(f"{path}: {response.status} {body[:300]!r}")
-    return elapsed, json.loads(body)
+    return elapsed, orjson.loads(body)
 
 
 def walk(port: int, article_id: int, token: str, page_size: int) -> tuple[list[float], int]:
@@ -173,6 +177,40 @@ def walk(port: int, article_id: int, token: str, page_size: int) -> tuple[list[f
             parts = urlsplit(body["next"])
             path = f"{parts.path}?{parts.query}"
     return times, count
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far; processes that are gone count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(master: int) -> list[int]:
+    """gunicorn's master and workers."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _database_pids() -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (gunicorn's persistent connections)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _cpu_model() -> str:
@@ -196,7 +234,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--walks", type=int, default=15, help="full walks of the list per client")
     parser.add_argument("--page-size", type=int, default=50, help="the API default")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--workers", type=int, default=3, help="as deployed (workbench/gunicorn.py)")
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     connection.settings_dict["TEST"]["NAME"] = "bench_api_claims"
     setup_test_environment()
@@ -209,7 +248,7 @@ def main() -> int:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0]
         port = free_port()
-        process = start_gunicorn(port, args.workers)
+        process = start_gunicorn(port, args.workers, args.threads)
         for _ in range(3):  # warm every worker up
             walk(port, article_id, token, args.page_size)
         requests: list[float] = []
@@ -231,6 +270,8 @@ def main() -> int:
                     walks.append((time.perf_counter() - started) * 1000)
                 assert count == args.claims
 
+        web_pids, db_pids = _server_pids(process.pid), _database_pids()
+        web_cpu, db_cpu = _cpu_seconds(web_pids), _cpu_seconds(db_pids)
         started = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(args.clients)]
         for thread in threads:
@@ -238,6 +279,7 @@ def main() -> int:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        web_cpu, db_cpu = _cpu_seconds(web_pids) - web_cpu, _cpu_seconds(db_pids) - db_cpu
     finally:
         if process is not None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -248,14 +290,17 @@ def main() -> int:
         return 1
     p50, p99 = statistics.median(requests), percentile(requests, 99)
     met = p50 <= TARGET_P50 and p99 <= TARGET_P99
+    worker_kind = "sync" if args.threads == 1 else f"gthread, {args.threads} threads"
     summary = [
         f"- {args.claims:,} claims, each with 2 sources (one with a fetched snapshot and evidence) "
         "and a current verdict",
-        f"- gunicorn {args.workers} workers (gthread, 2 threads) on 127.0.0.1; {args.clients} concurrent clients, "
+        f"- gunicorn {args.workers} workers ({worker_kind}) on 127.0.0.1; {args.clients} concurrent clients, "
         f"each walking the whole list {args.walks} times in pages of {args.page_size} with a personal API token",
         f"- per request (one page of {args.page_size} claims): p50 **{p50:.1f} ms**, p99 **{p99:.1f} ms** "
         f"over {len(requests):,} requests; target p50 ≤ {TARGET_P50:.0f} ms, p99 ≤ {TARGET_P99:.0f} ms: "
         f"{'met' if met else 'NOT met'}",
+        f"- CPU per request: {(web_cpu + db_cpu) / len(requests) * 1000:.2f} ms "
+        f"(gunicorn {web_cpu / len(requests) * 1000:.2f} ms, PostgreSQL {db_cpu / len(requests) * 1000:.2f} ms)",
         f"- per full list of {args.claims:,} claims ({len(walks)} walks): p50 {statistics.median(walks):.1f} ms, "
         f"p99 {percentile(walks, 99):.1f} ms; throughput {len(requests) / wall:.1f} requests/s",
     ]
