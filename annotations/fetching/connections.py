@@ -156,6 +156,9 @@ class CheckedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = CheckedHTTPSConnection
 
 
+DEADLINE_SLACK = 0.05  # seconds
+
+
 class Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -163,6 +166,12 @@ class Deadline:
 
     def remaining(self) -> float:
         return self.at - time.monotonic()
+
+    def reached(self, connections: Connections) -> bool:
+        """Whether a failure now is the deadline's doing: the watchdog cut the sockets off, or a read
+        timed out at the deadline (sockets wait at most the time left, and may wake a moment before
+        the watchdog does)."""
+        return connections.expired or self.remaining() <= DEADLINE_SLACK
 
     def check(self, host: str) -> float:
         left = self.remaining()

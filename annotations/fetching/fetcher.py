@@ -189,10 +189,10 @@ def _stream_body(
         try:
             chunk = response.read1(_CHUNK)
         except HTTPError as exc:
-            if connections.expired:
+            if deadline.reached(connections):
                 raise deadline.failure(host) from exc
             raise connection_failure(exc, host, policy) from exc
-        if connections.expired:
+        if deadline.reached(connections):
             raise deadline.failure(host)
         if not chunk:
             break
@@ -302,12 +302,12 @@ def _connect_any(
         try:
             return _open(target, ip, policy, deadline, connections)
         except (NewConnectionError, ConnectTimeoutError) as exc:
-            if connections.expired:
+            if deadline.reached(connections):
                 raise deadline.failure(target.host) from exc
             if index == len(addresses) - 1:
                 raise connection_failure(exc, target.host, policy) from exc
         except HTTPError as exc:
-            if connections.expired:
+            if deadline.reached(connections):
                 raise deadline.failure(target.host) from exc
             raise connection_failure(exc, target.host, policy) from exc
     raise FetchFailed(f"Could not connect to {target.host}.", retryable=True)

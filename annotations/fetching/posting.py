@@ -57,7 +57,7 @@ def post_checked(
                 )
                 return int(response.status)
             except HTTPError as exc:
-                if connections.expired:
+                if deadline.reached(connections):
                     raise deadline.failure(target.host) from exc
                 last = connection_failure(exc, target.host, policy)
             finally:
