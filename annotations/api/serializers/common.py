@@ -5,15 +5,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
-from annotations.models import Rating
-
 
 def user_json(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
-
-
-def rating_json(rating: Rating) -> dict[str, Any]:
-    return {"id": rating.pk, "label": rating.label, "value": rating.value, "color": rating.color}
 
 
 class UserOut(serializers.Serializer):
