@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
         "annotations.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.IsMemberOrTeamKey"],
+    "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.PolicyPermission"],
     "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["annotations.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

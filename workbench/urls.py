@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotations.policy import declare
 from annotations.views import corrections, health, pages, snapshots
 from annotations.views import queues as queue_views
 from annotations.views import team_settings as team_settings_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "login/",
+        declare(auth_views.LoginView.as_view(redirect_authenticated_user=True), "session.login"),
+        name="login",
+    ),
+    path("logout/", declare(auth_views.LogoutView.as_view(), "session.login"), name="logout"),
     path("", pages.home, name="home"),
     path("t/<slug:team_slug>/", pages.dashboard, name="dashboard"),
     path("t/<slug:team_slug>/articles/new/", pages.article_new, name="article_new"),

@@ -1,7 +1,8 @@
 """Claims: an article's claims (list, create by selectors or by quote), the team-wide list, one claim.
 
-A claim's ETag is its version: PATCH and DELETE send it back (`version` or If-Match) and a stale
-one is refused with 409 and the claim as it is now.
+A claim's ETag is its version: PATCH and DELETE must send it back (`version` or If-Match; 428
+without it) and a stale one is refused with 409, the claim as it is now and the other person's change.
+A span is created with the revision its offsets count in (see annotations.services.claims).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from annotations.api.permissions import caller
 from annotations.api.serializers.claim_json import claim_json_by_id, claim_rows, claims_json
 from annotations.api.serializers.claims import ClaimConflictOut, ClaimCreateIn, ClaimOut, ClaimPageOut, ClaimUpdateIn
 from annotations.api.serializers.common import ErrorOut
+from annotations.api.versions import claim_written, required_version
 from annotations.errors import InvalidInput
 from annotations.models import Claim
 from annotations.services.claims import claim_create
@@ -40,15 +42,8 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def if_match_version(request: Request) -> int | None:
-    """The version in `If-Match: "<version>"` (W/ prefixes tolerated), or None when absent."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        return None
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
-        raise ValidationError({"If-Match": ['Send the claim\'s version as an ETag, e.g. "3".']})
-    return int(value)
+WORDING = frozenset({"restated", "claimant", "claim_date"})
+PLANNING = frozenset({"priority", "due_at", "assignee"})
 
 
 def claim_response(claim_id: int, *, status: int = 200) -> Response:
@@ -59,6 +54,8 @@ def claim_response(claim_id: int, *, status: int = 200) -> Response:
 
 
 class ArticleClaimList(APIView):
+    policy = {"GET": "claim.read", "POST": "claim.create"}
+
     @extend_schema(operation_id="article_claims_list", parameters=LIST_PARAMETERS, responses=ClaimPageOut)
     def get(self, request: Request, article_id: int) -> Response:
         who = caller(request)
@@ -77,11 +74,14 @@ class ArticleClaimList(APIView):
         article = who.article(article_id)
         data = ClaimCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = claim_create(article=article, user=who.acting_user(), **data.validated_data)
-        return claim_response(claim.pk, status=201)
+        return claim_written(
+            lambda: claim_create(article=article, user=who.acting_user(), **data.validated_data), status=201
+        )
 
 
 class ClaimList(APIView):
+    policy = {"GET": "claim.read"}
+
     @extend_schema(
         operation_id="claims_list",
         parameters=[*LIST_PARAMETERS, OpenApiParameter("team", OpenApiTypes.INT, description="Only this team's.")],
@@ -100,6 +100,8 @@ class ClaimList(APIView):
 
 
 class ClaimDetail(APIView):
+    policy = {"GET": "claim.read", "PATCH": "claim.edit", "DELETE": "claim.delete"}
+
     @extend_schema(operation_id="claims_retrieve", responses=ClaimOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
@@ -117,26 +119,27 @@ class ClaimDetail(APIView):
         data = ClaimUpdateIn(data=request.data)
         data.is_valid(raise_exception=True)
         fields: dict[str, Any] = dict(data.validated_data)
-        version = fields.pop("version", None) or if_match_version(request)
-        if version is None:
-            raise InvalidInput('Send the version you read ("version", or If-Match).', field="version")
+        version = required_version(request, fields.pop("version", None))
+        if WORDING & set(fields):
+            who.claim(claim_id, action="claim.edit_wording")
+        if PLANNING & set(fields):
+            who.claim(claim_id, action="claim.plan")
         if "assignee" in fields and fields["assignee"] is not None:
             assignee = User.objects.filter(pk=fields["assignee"]).first()
             if assignee is None:
                 raise InvalidInput("The assignee must be a member of the team.", field="assignee")
             fields["assignee"] = assignee
-        claim_update(claim=claim, user=who.acting_user(), version=version, **fields)
-        return claim_response(claim.pk)
+        return claim_written(lambda: claim_update(claim=claim, user=who.acting_user(), version=version, **fields))
 
     @extend_schema(
         operation_id="claims_destroy",
         parameters=[IF_MATCH],
-        responses={204: None, 403: ErrorOut, 409: ClaimConflictOut},
+        responses={204: None, 403: ErrorOut, 409: ClaimConflictOut, 428: ErrorOut},
     )
     def delete(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
-        claim_delete(claim=claim, user=who.acting_user(), version=if_match_version(request))
+        claim_delete(claim=claim, user=who.acting_user(), version=required_version(request))
         return Response(status=204)
 
 

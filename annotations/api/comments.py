@@ -19,6 +19,8 @@ ORDER = [Key("created_at", kind="datetime"), Key("id")]
 
 
 class ClaimCommentList(APIView):
+    policy = {"GET": "claim.read", "POST": "comment.add"}
+
     @extend_schema(
         operation_id="claim_comments_list", parameters=PAGE_PARAMETERS, responses=page_of(CommentOut, "CommentPage")
     )

@@ -2,7 +2,8 @@
 
 Service errors map to 400 (InvalidInput), 403 (NotAllowed) and 409 (Conflict); a missing object
 or another team's object to 404, so its existence does not leak. A stale claim version (409)
-also carries the claim as it is now under "current".
+(claim or article) also carries the object as it is now under "current" and the other person's
+change under "last_change"; a write without the version it read is a 428.
 """
 
 from __future__ import annotations
@@ -95,11 +96,20 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 
 def _add_conflict_details(exc: ServiceError, body: dict, context: dict[str, Any]) -> None:
+    """A stale write's 409 shows the object as it is now and the other person's change."""
+    from annotations.services.articles import ArticleConflict
+    from annotations.services.claims import RevisionConflict
     from annotations.services.workflow import ClaimConflict
 
-    if not isinstance(exc, ClaimConflict):
-        return
-    from annotations.api.serializers.claim_json import claim_json_by_id
+    if isinstance(exc, ClaimConflict):
+        from annotations.api.serializers.claim_json import claim_json_by_id
 
-    body["current"] = claim_json_by_id(exc.current.pk)
-    body["last_change"] = exc.last_change
+        body["current"] = claim_json_by_id(exc.current.pk)
+        body["last_change"] = exc.last_change
+    elif isinstance(exc, ArticleConflict):
+        from annotations.api.serializers.articles import article_json
+
+        body["current"] = article_json(exc.current, full=False)
+        body["last_change"] = exc.last_change
+    elif isinstance(exc, RevisionConflict):
+        body["revision"] = exc.revision

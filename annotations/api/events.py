@@ -18,6 +18,8 @@ ORDER = [Key("created_at", kind="datetime"), Key("id")]
 
 
 class ClaimEventList(APIView):
+    policy = {"GET": "claim.read"}
+
     @extend_schema(
         operation_id="claim_events_list", parameters=PAGE_PARAMETERS, responses=page_of(EventOut, "EventPage")
     )

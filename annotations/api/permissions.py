@@ -1,7 +1,9 @@
-"""Who is calling and what they may see: a member (session or personal token) or a team's read-only key.
+"""Who is calling and what they may do: a member (session or personal token) or a team's read-only key.
 
-Every object is fetched through these helpers, filtered by the caller's teams, so another team's
-object is a 404. Writes need a member; the services then check the member's role.
+Every API view declares the action of each method (`policy = {"GET": "claim.read", …}`, see
+annotations.policy). PolicyPermission refuses an undeclared method, a team key where the action is
+not a read, and an anonymous caller where the action is not public; the Caller's fetchers then
+check the action against the object's team (404 for another team's, 403 for a role too low).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import permissions
 
+from annotations import policy
 from annotations.access import teams_for_user
 from annotations.models import ApiToken, Article, Claim, Membership, Team, TokenKind
 
@@ -29,23 +32,46 @@ def team_key(request: Request) -> ApiToken | None:
     return None
 
 
-class IsMemberOrTeamKey(permissions.BasePermission):
-    """A signed-in member or a personal token for anything; a team key for reading only."""
+def declared_action(view: APIView, method: str) -> str | None:
+    declared = policy.route_actions(type(view))
+    action = declared.get(method.upper())
+    if action is None and method.upper() in ("HEAD", "OPTIONS"):
+        action = declared.get("GET")
+    return action
 
-    message = "A team API key is read-only."
+
+class PolicyPermission(permissions.BasePermission):
+    """The view's declared action for the method decides who may call it at all (see annotations.policy)."""
+
+    message = "This route declares no action."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
+        action = declared_action(view, request.method or "GET")
+        if action is None:
+            self.message = "This route declares no action."
+            return False
+        request.policy_action = action  # type: ignore[attr-defined]
+        request._request.policy_action = action  # type: ignore[attr-defined]
+        rule = policy.rule(action)
+        if rule.audience == policy.PUBLIC:
+            return True
         if team_key(request) is not None:
-            return request.method in permissions.SAFE_METHODS
+            self.message = "A team API key is read-only: it cannot do this."
+            return rule.team_key
+        self.message = "Sign in, or send an API token."
         return bool(request.user and request.user.is_authenticated)
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The teams a request may see, and the user acting (None for a team key)."""
+    """The teams a request may see, and the user acting (None for a team key).
+
+    `team`, `article` and `claim` fetch the object with the request's declared action checked.
+    """
 
     user: User | None
     key: ApiToken | None
+    request: Request | None = None
 
     def team_ids(self) -> QuerySet[Team]:
         if self.key is not None:
@@ -58,30 +84,21 @@ class Caller:
         return self.team_ids()
 
     def team(self, team_id: int) -> Team:
-        team = self.teams().filter(pk=team_id).first()
-        if team is None:
-            raise Http404("No such team.")
-        return team
+        return policy.team_for(self.request, team_id=team_id)[0]
 
     def membership(self, team_id: int) -> Membership | None:
         if self.user is None:
             return None
         return Membership.objects.filter(team_id=team_id, user=self.user).first()
 
-    def article(self, article_id: int) -> Article:
-        article = Article.objects.select_related("team").filter(pk=article_id, team__in=self.team_ids()).first()
-        if article is None:
-            raise Http404("No such article.")
-        return article
+    def article(self, article_id: int, *, for_update: bool = False) -> Article:
+        return policy.article_for(self.request, article_id, for_update=for_update)
 
-    def claim(self, claim_id: int) -> Claim:
-        claim = Claim.objects.select_related("team", "article").filter(pk=claim_id, team__in=self.team_ids()).first()
-        if claim is None:
-            raise Http404("No such claim.")
-        return claim
+    def claim(self, claim_id: int, *, action: str | None = None) -> Claim:
+        return policy.claim_for(self.request, claim_id, action=action)
 
     def acting_user(self) -> User:
-        """The member behind a write. Team keys never reach writes (IsMemberOrTeamKey)."""
+        """The member behind a write. Team keys never reach writes (PolicyPermission)."""
         if self.user is None:
             raise Http404("No such object.")
         return self.user
@@ -91,13 +108,4 @@ def caller(request: Request) -> Caller:
     key = team_key(request)
     user = request.user if key is None and request.user.is_authenticated else None
     assert user is None or isinstance(user, User)
-    return Caller(user=user, key=key)
-
-
-class IsMember(permissions.BasePermission):
-    """A signed-in member or a personal token; team keys are refused (credential and hook management)."""
-
-    message = "A team API key cannot manage credentials or webhooks."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return team_key(request) is None and bool(request.user and request.user.is_authenticated)
+    return Caller(user=user, key=key, request=request)

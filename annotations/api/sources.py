@@ -40,6 +40,8 @@ def source_response(who: Caller, source_id: int, *, status: int = 200) -> Respon
 
 
 class ClaimSourceList(APIView):
+    policy = {"GET": "claim.read", "POST": "source.add"}
+
     @extend_schema(operation_id="claim_sources_list", parameters=PAGE_PARAMETERS, responses=SourcePageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
@@ -60,12 +62,16 @@ class ClaimSourceList(APIView):
 
 
 class SourceDetail(APIView):
+    policy = {"GET": "claim.read"}
+
     @extend_schema(operation_id="sources_retrieve", responses=SourceOut)
     def get(self, request: Request, source_id: int) -> Response:
         return source_response(caller(request), source_id)
 
 
 class SourceRefetch(APIView):
+    policy = {"POST": "source.refetch"}
+
     @extend_schema(operation_id="sources_refetch", request=None, responses={202: SourceOut})
     def post(self, request: Request, source_id: int) -> Response:
         who = caller(request)

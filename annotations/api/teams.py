@@ -32,6 +32,8 @@ def _roles(who: Caller) -> dict[int, str]:
 
 
 class TeamList(APIView):
+    policy = {"GET": "team.read"}
+
     @extend_schema(operation_id="teams_list", parameters=PAGE_PARAMETERS, responses=page_of(TeamOut, "TeamPage"))
     def get(self, request: Request) -> Response:
         who = caller(request)
@@ -41,6 +43,8 @@ class TeamList(APIView):
 
 
 class TeamDetail(APIView):
+    policy = {"GET": "team.read"}
+
     @extend_schema(operation_id="teams_retrieve", responses=TeamOut)
     def get(self, request: Request, team_id: int) -> Response:
         who = caller(request)

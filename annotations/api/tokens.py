@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from annotations.access import require_role
 from annotations.api.filters import PAGE_PARAMETERS
 from annotations.api.pagination import Key, paginate, paginated_response
-from annotations.api.permissions import IsMember, caller
+from annotations.api.permissions import caller
 from annotations.api.serializers.common import ErrorOut, page_of
 from annotations.errors import NotAllowed
 from annotations.models import ApiToken, Role, TokenKind
@@ -59,7 +59,7 @@ class TokenIn(serializers.Serializer):
 
 
 class TokenList(APIView):
-    permission_classes = [IsMember]
+    policy = {"GET": "token.manage", "POST": "token.manage"}
 
     @extend_schema(operation_id="tokens_list", parameters=PAGE_PARAMETERS, responses=page_of(TokenOut, "TokenPage"))
     def get(self, request: Request) -> Response:
@@ -75,7 +75,7 @@ class TokenList(APIView):
 
 
 class TokenDetail(APIView):
-    permission_classes = [IsMember]
+    policy = {"DELETE": "token.manage"}
 
     @extend_schema(operation_id="tokens_revoke", responses={204: None})
     def delete(self, request: Request, token_id: int) -> Response:
@@ -91,7 +91,7 @@ class TokenDetail(APIView):
 
 
 class TeamKeyList(APIView):
-    permission_classes = [IsMember]
+    policy = {"GET": "team_key.manage", "POST": "team_key.manage"}
 
     @extend_schema(
         operation_id="team_api_keys_list", parameters=PAGE_PARAMETERS, responses=page_of(TokenOut, "ApiKeyPage")

@@ -18,11 +18,12 @@ from annotations.api import (
     webannotation,
     webhooks,
 )
+from annotations.policy import declare
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # --- Schema and docs (served locally through drf-spectacular-sidecar, no CDN). ---
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", declare(SpectacularAPIView.as_view(), "api.describe"), name="api-schema"),
+    path("docs/", declare(SpectacularSwaggerView.as_view(url_name="api-schema"), "api.describe"), name="api-docs"),
     # --- Teams. ---
     path("teams/", teams.TeamList.as_view(), name="api-teams"),
     path("teams/<int:team_id>/", teams.TeamDetail.as_view(), name="api-team"),

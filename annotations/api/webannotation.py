@@ -155,6 +155,8 @@ PAGE_PARAMETER = OpenApiParameter("page", OpenApiTypes.INT, description="An Anno
 
 
 class AnnotationContainer(_W3CView):
+    policy = {"GET": "claim.read", "POST": "claim.create"}
+
     @extend_schema(
         operation_id="article_annotations_container",
         parameters=[PAGE_PARAMETER],
@@ -257,6 +259,8 @@ class AnnotationContainer(_W3CView):
 
 
 class AnnotationDetail(_W3CView):
+    policy = {"GET": "claim.read", "PUT": "claim.edit", "DELETE": "claim.delete"}
+
     @extend_schema(operation_id="article_annotations_retrieve", responses=AnnotationOut)
     def get(self, request: Request, article_id: int, claim_id: int) -> Response:
         article = caller(request).article(article_id)
@@ -283,6 +287,7 @@ class AnnotationDetail(_W3CView):
         if not _matches(if_match, _etag(annotation)):
             raise PreconditionFailed()
         data = _annotation_in(request)
+        who.claim(claim.pk, action="claim.edit_wording")
         wanted = _selectors(data["target"])
         if wanted.get("start", claim.start) != claim.start or wanted.get("end", claim.end) != claim.end:
             raise InvalidInput("An annotation's target cannot be moved; create a new one.", field="target")
@@ -292,13 +297,19 @@ class AnnotationDetail(_W3CView):
         _, annotation = _one(request, article, claim.pk)
         return Response(annotation, headers={"ETag": _etag(annotation)})
 
-    @extend_schema(operation_id="article_annotations_destroy", responses={204: None, 412: ErrorOut})
+    @extend_schema(
+        operation_id="article_annotations_destroy",
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        responses={204: None, 412: ErrorOut, 428: ErrorOut},
+    )
     def delete(self, request: Request, article_id: int, claim_id: int) -> Response:
         who = caller(request)
         article = who.article(article_id)
         claim, annotation = _one(request, article, claim_id)
         if_match = request.headers.get("If-Match", "")
-        if if_match and not _matches(if_match, _etag(annotation)):
+        if not if_match:
+            raise PreconditionRequired()
+        if not _matches(if_match, _etag(annotation)):
             raise PreconditionFailed()
         claim_delete(claim=claim, user=who.acting_user(), version=claim.version)
         return Response(status=204)
@@ -306,6 +317,8 @@ class AnnotationDetail(_W3CView):
 
 class ClaimAnnotation(_W3CView):
     """One claim as a Web Annotation, found by claim id."""
+
+    policy = {"GET": "claim.read"}
 
     @extend_schema(operation_id="claims_annotation", responses=AnnotationOut)
     def get(self, request: Request, claim_id: int) -> Response:

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from annotations.access import require_role
 from annotations.api.filters import PAGE_PARAMETERS
 from annotations.api.pagination import Key, paginate, paginated_response
-from annotations.api.permissions import Caller, IsMember, caller
+from annotations.api.permissions import Caller, caller
 from annotations.api.serializers.common import ErrorOut, page_of
 from annotations.errors import NotAllowed
 from annotations.models import DeliveryStatus, Role, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -95,7 +95,7 @@ def _endpoint(who: Caller, endpoint_id: int) -> WebhookEndpoint:
 
 
 class EndpointList(APIView):
-    permission_classes = [IsMember]
+    policy = {"GET": "webhook.manage", "POST": "webhook.manage"}
 
     @extend_schema(
         operation_id="team_webhooks_list", parameters=PAGE_PARAMETERS, responses=page_of(EndpointOut, "WebhookPage")
@@ -120,7 +120,7 @@ class EndpointList(APIView):
 
 
 class EndpointDetail(APIView):
-    permission_classes = [IsMember]
+    policy = {"GET": "webhook.manage", "DELETE": "webhook.manage"}
 
     @extend_schema(operation_id="webhooks_retrieve", responses=EndpointOut)
     def get(self, request: Request, endpoint_id: int) -> Response:
@@ -134,7 +134,7 @@ class EndpointDetail(APIView):
 
 
 class DeliveryList(APIView):
-    permission_classes = [IsMember]
+    policy = {"GET": "webhook.manage"}
 
     @extend_schema(
         operation_id="webhook_deliveries_list",

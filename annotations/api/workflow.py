@@ -15,13 +15,13 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.access import claim_for_user, require_role
-from annotations.api.serializers.claim_json import claim_json_by_id, claims_json
+from annotations import policy
+from annotations.api.serializers.claim_json import claims_json
+from annotations.api.versions import claim_written, required_version
 from annotations.errors import InvalidInput
 from annotations.models import Claim, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
@@ -44,9 +44,9 @@ def _user_ref(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username()} if user is not None else None
 
 
-def _membership(user: Any, team_id: int) -> Membership:
-    """The caller's membership of the team; another team is a 404."""
-    membership = Membership.objects.select_related("team").filter(team_id=team_id, user_id=user.pk).first()
+def _membership(request: Request, team_id: int) -> Membership:
+    """The caller's membership of the team, with the route's action checked; another team is a 404."""
+    _, membership = policy.team_for(request, team_id=team_id)
     if membership is None:
         raise Http404("No such team.")
     return membership
@@ -66,7 +66,7 @@ def _team_object(model: type[Model], team: Team, pk: Any, field: str, **lookup: 
 
 class TransitionInput(serializers.Serializer[dict[str, Any]]):
     action = serializers.CharField()
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     assignee = serializers.IntegerField(required=False, allow_null=True)
     rating = serializers.IntegerField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
@@ -78,11 +78,11 @@ class TransitionInput(serializers.Serializer[dict[str, Any]]):
 class ClaimTransitions(APIView):
     """GET: the transitions the caller may take now. POST: take one; answers the claim JSON."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "claim.read", "POST": "claim.transition"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, claim_id: int) -> Response:
-        claim = claim_for_user(user=request.user, claim_id=claim_id)
+        claim = policy.claim_for(request, claim_id)
         membership = member_of(claim=claim, user=request.user)
         return Response(
             {
@@ -95,14 +95,14 @@ class ClaimTransitions(APIView):
             }
         )
 
-    @extend_schema(request=TransitionInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=TransitionInput, responses={200: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
     def post(self, request: Request, claim_id: int) -> Response:
-        claim = claim_for_user(user=request.user, claim_id=claim_id)
+        claim = policy.claim_for(request, claim_id)
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         action = fields.pop("action")
-        version = fields.pop("version", None)
+        version = required_version(request, fields.pop("version", None))
         assert isinstance(request.user, User)
         if "assignee" in fields:
             fields["assignee"] = _team_object(
@@ -112,8 +112,8 @@ class ClaimTransitions(APIView):
             fields["rating"] = _team_object(
                 Rating, claim.team, fields["rating"], "rating", scale__team_id=claim.team_id
             )
-        claim = claim_transition(claim=claim, user=request.user, action=action, version=version, **fields)
-        return Response(claim_json_by_id(claim.pk))
+        user = request.user
+        return claim_written(lambda: claim_transition(claim=claim, user=user, action=action, version=version, **fields))
 
 
 # --- Queues ------------------------------------------------------------------------------------
@@ -142,14 +142,14 @@ class QueueQuery(serializers.Serializer[dict[str, Any]]):
 class QueueList(APIView):
     """GET /api/v1/queues/?team=<id>&queue=<name>&…: every queue's count and one page of the queue."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "queue.read"}
 
     @extend_schema(parameters=[QueueQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         query = QueueQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        membership = _membership(request.user, params["team"])
+        membership = _membership(request, params["team"])
         assignee = params.get("assignee") or ""
         filters = QueueFilters(
             article=params.get("article"),
@@ -196,13 +196,13 @@ class BulkAssignInput(serializers.Serializer[dict[str, Any]]):
 class QueueBulkAssign(APIView):
     """POST /api/v1/queues/bulk-assign/ {"team", "claim_ids", "assignee"} → {"assigned": [...], "skipped": [...]}."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"POST": "queue.bulk_assign"}
 
     @extend_schema(request=BulkAssignInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = BulkAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = _membership(request.user, data.validated_data["team"])
+        membership = _membership(request, data.validated_data["team"])
         assert isinstance(request.user, User)
         assignee = _team_object(
             User,
@@ -224,38 +224,36 @@ class QueueBulkAssign(APIView):
 
 
 class LinkInput(serializers.Serializer[dict[str, Any]]):
-    earlier = serializers.IntegerField(help_text="The earlier, already-checked claim this one repeats.")
-    version = serializers.IntegerField(required=False, help_text="The claim's version, for optimistic locking.")
+    earlier = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The earlier, already-checked claim this one repeats."
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="The claim's version you read (or If-Match)."
+    )
 
 
 class ClaimSimilar(APIView):
     """GET: earlier claims of the team similar to this one, with their verdicts. POST {"earlier"}: link one."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "claim.read", "POST": "claim.link_duplicate"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, claim_id: int) -> Response:
-        claim = claim_for_user(user=request.user, claim_id=claim_id)
+        claim = policy.claim_for(request, claim_id)
         found = claims_similar(team=claim.team, text=claim.exact, exclude=claim)
         similarity = {c.pk: round(float(c.similarity), 3) for c in found}  # type: ignore[attr-defined]
         return Response({"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found)]})
 
     @extend_schema(request=LinkInput, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, claim_id: int) -> Response:
-        claim = claim_for_user(user=request.user, claim_id=claim_id)
-        earlier_id = request.data.get("earlier") if hasattr(request.data, "get") else None
+        claim = policy.claim_for(request, claim_id)
+        data = LinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = required_version(request, data.validated_data.get("version"))
+        earlier = _team_object(Claim, claim.team, data.validated_data["earlier"], "earlier", team_id=claim.team_id)
         assert isinstance(request.user, User)
-        try:
-            earlier = _team_object(Claim, claim.team, earlier_id, "earlier", team_id=claim.team_id)
-            if earlier is None:
-                raise InvalidInput("Give the id of the earlier claim.", field="earlier")
-            version = request.data.get("version")
-            claim = claim_link_duplicate(
-                claim=claim, earlier=earlier, user=request.user, version=int(version) if version else None
-            )
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput("The version is a whole number.", field="version") from exc
-        return Response(claim_json_by_id(claim.pk))
+        user = request.user
+        return claim_written(lambda: claim_link_duplicate(claim=claim, earlier=earlier, user=user, version=version))
 
 
 # --- Team settings -------------------------------------------------------------------------------
@@ -273,17 +271,17 @@ class MemberInput(serializers.Serializer[dict[str, Any]]):
 class TeamMembers(APIView):
     """GET the team's members (any member); POST {"username", "role"} adds one (admin)."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "member.read", "POST": "member.manage"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         members = Membership.objects.filter(team=membership.team).select_related("user").order_by("user__username")
         return Response({"results": [_member_json(m) for m in members]})
 
     @extend_schema(request=MemberInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         data = MemberInput(data=request.data)
         data.is_valid(raise_exception=True)
         assert isinstance(request.user, User)
@@ -298,10 +296,10 @@ class RoleInput(serializers.Serializer[dict[str, Any]]):
 class TeamMember(APIView):
     """PATCH {"role"} changes a member's role; DELETE removes them (admin; the last admin stays)."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"PATCH": "member.manage", "DELETE": "member.manage"}
 
     def _member(self, request: Request, team_id: int, member_id: int) -> tuple[Membership, Membership]:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         member = Membership.objects.select_related("user").filter(pk=member_id, team_id=team_id).first()
         if member is None:
             raise Http404("No such member.")
@@ -344,17 +342,17 @@ def _rating_json(r: Rating) -> dict[str, Any]:
 class TeamRatingScale(APIView):
     """GET the scale; PUT {"ratings": [{"id"?, "label", "value", "color"}, …]} in display order (admin)."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "member.read", "PUT": "rating_scale.manage"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         ratings = Rating.objects.filter(scale__team=membership.team).order_by("position")
         return Response({"ratings": [_rating_json(r) for r in ratings]})
 
     @extend_schema(request=RatingScaleInput, responses={200: OpenApiTypes.OBJECT})
     def put(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         data = RatingScaleInput(data=request.data)
         data.is_valid(raise_exception=True)
         assert isinstance(request.user, User)
@@ -369,20 +367,19 @@ class DueDaysInput(serializers.Serializer[dict[str, Any]]):
 class TeamWorkflowSettings(APIView):
     """GET/PATCH {"default_due_days"}: the days a claim has after assignment (admin changes it)."""
 
-    permission_classes = [IsAuthenticated]
+    policy = {"GET": "member.read", "PATCH": "workflow.manage"}
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         return Response({"default_due_days": membership.team.default_due_days, "role": membership.role})
 
     @extend_schema(request=DueDaysInput, responses={200: OpenApiTypes.OBJECT})
     def patch(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request.user, team_id)
+        membership = _membership(request, team_id)
         data = DueDaysInput(data=request.data)
         data.is_valid(raise_exception=True)
         assert isinstance(request.user, User)
-        require_role(membership, Role.ADMIN)
         team = team_default_due_days_set(
             team=membership.team, user=request.user, days=data.validated_data["default_due_days"]
         )

@@ -4,18 +4,65 @@ import datetime
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from annotations import policy
 from annotations.anchoring import TextPositionSelector, TextQuoteSelector, reader_document, reanchor_many
 from annotations.anchoring.matching import EXACT, MOVED
 from annotations.anchoring.selectors import CONTEXT_LENGTH
-from annotations.errors import InvalidInput
+from annotations.errors import Conflict, InvalidInput
 from annotations.fetching.urls import normalize_url
-from annotations.models import Article, ArticleRevision, Claim, Team
+from annotations.models import Article, ArticleRevision, AuditEvent, Claim, Membership, Team
 from annotations.services.audit import audit_record
+
+
+class ArticleConflict(Conflict):
+    """The article's text was revised since the writer read it.
+
+    Carries the article as it is now and the last revision (who, when, before and after), so the
+    person whose revision was refused sees the other person's.
+    """
+
+    def __init__(self, message: str, *, current: Article, last_change: dict[str, Any] | None) -> None:
+        super().__init__(message, field="revision")
+        self.current = current
+        self.last_change = last_change
+
+
+def article_last_change(*, article: Article) -> dict[str, Any] | None:
+    """The latest audited change to the article: who made it, when, and the values before and after."""
+    event = (
+        AuditEvent.objects.filter(team_id=article.team_id, target_type="article", target_id=article.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    return {
+        "action": event.action,
+        "by": {"id": event.actor.pk, "username": event.actor.get_username()} if event.actor else None,
+        "at": event.created_at.isoformat(),
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def _check_revision(*, article: Article, revision: int | None) -> None:
+    if revision is None or revision == article.revision:
+        return
+    change = article_last_change(article=article)
+    by = ((change or {}).get("by") or {}).get("username", "someone")
+    raise ArticleConflict(
+        f"{by} saved revision {article.revision} after you opened revision {revision}. Your text was not saved: "
+        "review theirs and make your change again.",
+        current=article,
+        last_change=change,
+    )
 
 
 def content_hash(text: str) -> str:
@@ -64,8 +111,14 @@ def article_create(
 
 
 @transaction.atomic
-def article_revise(*, article: Article, user: User | None, source: str, source_format: str) -> Article:
+def article_revise(
+    *, article: Article, user: User | None, source: str, source_format: str, revision: int | None = None
+) -> Article:
     """Replace the article's text with a new revision and re-anchor every claim against it.
+
+    `revision` is the revision the writer read: if another revision was saved since, nothing is
+    written and ArticleConflict carries the other person's. A person (`user`) needs the editor
+    role; None is the system (imports, tests).
 
     The old text is kept as an ArticleRevision. Each claim tries, in order, its old position, the
     nearest occurrence of its quote and a fuzzy match (annotations.anchoring.reanchor_many); the
@@ -73,7 +126,11 @@ def article_revise(*, article: Article, user: User | None, source: str, source_f
     position rather than being moved to the wrong place. Locks the article row and its claims.
     Raises InvalidInput for an unknown format or an empty text.
     """
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = Article.objects.select_for_update().select_related("team").get(pk=article.pk)
+    if user is not None:
+        membership = Membership.objects.filter(team_id=article.team_id, user_id=user.pk).first()
+        policy.check(action="article.revise", membership=membership)
+    _check_revision(article=article, revision=revision)
     try:
         document = reader_document(source, source_format)
     except ValueError as exc:

@@ -1,12 +1,12 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
+from annotations import policy
 from annotations.health import health_report
 
 
 @never_cache
-@require_GET
+@policy.performs(GET="site.health")
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database, the broker and a worker all answer; 503 naming the one that did not."""
     report = health_report()

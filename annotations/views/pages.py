@@ -4,20 +4,20 @@ from collections import Counter
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from annotations.access import article_for_user, membership_for_user, teams_for_user
+from annotations import policy
+from annotations.access import teams_for_user
 from annotations.anchoring import ReaderDocument, render_reading_html
 from annotations.errors import ServiceError
 from annotations.models import ClaimStatus, Priority, Rating, SourceFormat, Stance
 from annotations.selectors.articles import articles_for_dashboard
 from annotations.selectors.claims import claims_for_article
 from annotations.services.article_import import article_import_url
-from annotations.services.articles import article_create, article_revise
+from annotations.services.articles import ArticleConflict, article_create, article_revise
 
 UPLOAD_FORMATS = {
     ".md": SourceFormat.MARKDOWN,
@@ -29,7 +29,7 @@ UPLOAD_FORMATS = {
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-@login_required
+@policy.performs("home.read")
 def home(request: HttpRequest) -> HttpResponse:
     team = teams_for_user(user=request.user).first()
     if team is None:
@@ -37,9 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard", team_slug=team.slug)
 
 
-@login_required
+@policy.performs(GET="team.read")
 def dashboard(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     articles = articles_for_dashboard(team=membership.team)
     return render(
         request,
@@ -100,9 +100,9 @@ class ArticleForm(forms.Form):
         return data
 
 
-@login_required
+@policy.performs("article.create")
 def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
@@ -131,9 +131,9 @@ def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
     return render(request, "annotations/article_new.html", {"team": membership.team, "form": form})
 
 
-@login_required
+@policy.performs(GET="article.read")
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = article_for_user(user=request.user, article_id=article_id)
+    article = policy.article_for(request, article_id)
     document = ReaderDocument.from_json(article.layout) if article.layout else None
     claims = list(claims_for_article(article=article))
     ratings = Rating.objects.filter(scale__team_id=article.team_id).order_by("position")
@@ -163,15 +163,20 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 class ArticleTextForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     source_format = forms.ChoiceField(label="Format", choices=SourceFormat.choices)
     source = forms.CharField(label="Article text or Markdown", widget=forms.Textarea(attrs={"rows": 24}), strip=False)
 
 
-@login_required
+@policy.performs("article.revise")
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Replace the article's text: a new revision, against which every claim re-anchors."""
-    article = article_for_user(user=request.user, article_id=article_id)
-    initial = {"source": article.source, "source_format": article.source_format}
+    """Replace the article's text (editors): a new revision, against which every claim re-anchors.
+
+    The form carries the revision it was opened on; if a colleague saved another meanwhile, nothing
+    is written and the form says who and when, keeping the text typed here.
+    """
+    article = policy.article_for(request, article_id)
+    initial = {"source": article.source, "source_format": article.source_format, "revision": article.revision}
     form = ArticleTextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
@@ -181,7 +186,16 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
                 user=request.user,
                 source=form.cleaned_data["source"],
                 source_format=form.cleaned_data["source_format"],
+                revision=form.cleaned_data["revision"],
             )
+        except ArticleConflict as exc:
+            # Keep the typed text; saving again now replaces the colleague's revision knowingly.
+            article = exc.current
+            form = ArticleTextForm({**request.POST.dict(), "revision": article.revision})
+            form.is_valid()
+            form.add_error(None, exc.message)
+            context = {"article": article, "team": article.team, "form": form, "theirs": article.source}
+            return render(request, "annotations/article_edit.html", context, status=409)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

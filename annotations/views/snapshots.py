@@ -5,23 +5,20 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
-from annotations.access import snapshot_for_user
+from annotations import policy
 from annotations.models import Snapshot
 
 INLINE_TYPES = frozenset({"application/pdf", "text/plain"})
 
 
-@login_required
-@require_GET
+@policy.performs(GET="snapshot.read")
 def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
     """The bytes exactly as fetched. Sandboxed and never sniffed, so a hostile page cannot run as ours."""
-    snapshot = snapshot_for_user(user=request.user, snapshot_id=snapshot_id)
+    snapshot = policy.snapshot_for(request, snapshot_id)
     if not snapshot.body.name:
         raise Http404("This snapshot has no stored copy.")
     try:
@@ -43,10 +40,9 @@ def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
     return response
 
 
-@login_required
-@require_GET
+@policy.performs(GET="snapshot.read")
 def snapshot_text(request: HttpRequest, snapshot_id: int) -> HttpResponse:
-    snapshot = snapshot_for_user(user=request.user, snapshot_id=snapshot_id)
+    snapshot = policy.snapshot_for(request, snapshot_id)
     return render(request, "annotations/snapshot_text.html", {"snapshot": snapshot, "team": snapshot.team})
 
 

@@ -6,14 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from annotations.access import membership_for_user
+from annotations import policy
 from annotations.errors import NotAllowed, ServiceError
 from annotations.models import Membership, Rating, Role, Team
 from annotations.services.workflow import (
@@ -91,9 +89,9 @@ def _page(
     )
 
 
-@login_required
+@policy.performs(GET="member.read")
 def team_settings(request: HttpRequest, team_slug: str) -> HttpResponse:
-    return _page(request, membership_for_user(user=request.user, team_slug=team_slug))
+    return _page(request, policy.membership_for(request, team_slug=team_slug))
 
 
 def _admin_user(request: HttpRequest) -> User:
@@ -101,10 +99,9 @@ def _admin_user(request: HttpRequest) -> User:
     return request.user
 
 
-@login_required
-@require_POST
+@policy.performs(POST="member.manage")
 def team_member_add_view(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -131,10 +128,9 @@ def _team_member(membership: Membership, member_id: int) -> Membership:
         raise Http404("No such member.") from exc
 
 
-@login_required
-@require_POST
+@policy.performs(POST="member.manage")
 def team_member_role_view(request: HttpRequest, team_slug: str, member_id: int) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     member = _team_member(membership, member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -151,10 +147,9 @@ def team_member_role_view(request: HttpRequest, team_slug: str, member_id: int) 
     return redirect("team_settings", team_slug=team_slug)
 
 
-@login_required
-@require_POST
+@policy.performs(POST="member.manage")
 def team_member_remove_view(request: HttpRequest, team_slug: str, member_id: int) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     member = _team_member(membership, member_id)
     try:
         team_member_remove(team=membership.team, user=_admin_user(request), membership=member)
@@ -168,10 +163,9 @@ def team_member_remove_view(request: HttpRequest, team_slug: str, member_id: int
     return redirect("team_settings", team_slug=team_slug)
 
 
-@login_required
-@require_POST
+@policy.performs(POST="workflow.manage")
 def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     form = DueDaysForm(request.POST)
     if form.is_valid():
         try:
@@ -188,10 +182,9 @@ def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
     return _page(request, membership, status=400, due_form=form)
 
 
-@login_required
-@require_POST
+@policy.performs(POST="rating_scale.manage")
 def rating_scale_view(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     formset = _rating_formset(membership.team, request.POST)
     if formset.is_valid():
         rows: list[tuple[int, int, RatingInput]] = []

@@ -4,7 +4,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from annotations.anchoring import ReaderDocument, render_reading_html
 from annotations.models import Article, SourceFormat
+
+
+def reading_html(article: Article) -> str:
+    """The article body as the reading view shows it (escaped by the renderer), for pages that follow revisions."""
+    return render_reading_html(ReaderDocument.from_json(article.layout)) if article.layout else ""
 
 
 def article_json(article: Article, *, full: bool) -> dict[str, Any]:
@@ -25,6 +31,7 @@ def article_json(article: Article, *, full: bool) -> dict[str, Any]:
     if full:
         data["text"] = article.text
         data["layout"] = article.layout
+        data["reading_html"] = reading_html(article)
     return data
 
 
@@ -46,6 +53,17 @@ class ArticleOut(serializers.Serializer):
 class ArticleDetailOut(ArticleOut):
     text = serializers.CharField(allow_blank=True, help_text="Reader-visible text; offsets are code points.")
     layout = serializers.DictField(help_text="Blocks and inline marks over `text`.")
+    reading_html = serializers.CharField(help_text="The body as the reading view renders it (escaped HTML).")
+
+
+class ArticleReviseIn(serializers.Serializer):
+    """A new revision of the article's text, against the revision the writer read."""
+
+    revision = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="The revision you read (or If-Match)."
+    )
+    source = serializers.CharField(trim_whitespace=False, max_length=5_000_000)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    source_format = serializers.ChoiceField(choices=SourceFormat.choices)
 
 
 class ArticleCreateIn(serializers.Serializer):

@@ -26,6 +26,7 @@ VERDICT_FIELDS = (
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "article_id", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score",
+    "anchored_revision",
     "restated", "claimant", "claim_date", "status", "assignee_id", "assignee__username", "priority", "due_at",
     "version", "created_by_id", "created_by__username", "created_at", "updated_at", "duplicate_of_id",
 )  # fmt: skip
@@ -165,6 +166,7 @@ def claims_json(claims: Sequence[Row | Claim]) -> list[dict[str, Any]]:
             "end": row["end"],
             "anchor_outcome": row["anchor_outcome"],
             "anchor_score": row["anchor_score"],
+            "anchored_revision": row["anchored_revision"],
             "restated": row["restated"],
             "claimant": row["claimant"],
             "claim_date": row["claim_date"],

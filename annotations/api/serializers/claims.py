@@ -72,6 +72,7 @@ class ClaimOut(serializers.Serializer):
     end = serializers.IntegerField(allow_null=True)
     anchor_outcome = serializers.CharField()
     anchor_score = serializers.FloatField()
+    anchored_revision = serializers.IntegerField(help_text="The article revision start and end count in.")
     restated = serializers.CharField(allow_blank=True)
     claimant = serializers.CharField(allow_blank=True)
     claim_date = serializers.DateField(allow_null=True)
@@ -109,6 +110,12 @@ class ClaimCreateIn(serializers.Serializer):
     end = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     exact = serializers.CharField(required=False, trim_whitespace=False, max_length=10000)
     hint = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    revision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The article revision start and end count in; the span is carried to the current text.",
+    )
     prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
     suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
     restated = serializers.CharField(required=False, allow_blank=True, max_length=10000)
@@ -134,6 +141,9 @@ class SourceCreateIn(serializers.Serializer):
 
 
 class VerdictCreateIn(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="The claim's version you read (or If-Match)."
+    )
     rating = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     summary = serializers.CharField(max_length=10000)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=100000)

@@ -11,7 +11,8 @@ from tests.factories import ArticleFactory, ClaimFactory, rating
 pytestmark = pytest.mark.django_db
 
 CLAIM_KEYS = {
-    "id", "article", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score", "restated",
+    "id", "article", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score", "anchored_revision",
+    "restated",
     "claimant", "claim_date", "status", "status_label", "assignee", "priority", "due_at", "version", "created_by",
     "created_at", "updated_at", "duplicate_of", "current_verdict", "sources",
 }  # fmt: skip
@@ -147,7 +148,8 @@ def test_patch_needs_the_current_version_and_reports_the_current_claim(api: Any,
     via_header = api.patch(f"/api/v1/claims/{claim.pk}/", {"claimant": "Okafor"}, format="json", HTTP_IF_MATCH='"2"')
     assert via_header.status_code == 200 and via_header.headers["ETag"] == '"3"'
     missing = api.patch(f"/api/v1/claims/{claim.pk}/", {"claimant": "x"}, format="json")
-    assert missing.status_code == 400 and "version" in missing.json()["error"]["fields"]
+    assert missing.status_code == 428 and missing.json()["error"]["code"] == "precondition_required"
+    assert Claim.objects.get(pk=claim.pk).claimant == "Okafor"
 
 
 def test_reviewer_cannot_assign_but_editor_can(api: Any, editor_api: Any, claim: Any, reviewer: Any) -> None:
@@ -161,7 +163,10 @@ def test_reviewer_cannot_assign_but_editor_can(api: Any, editor_api: Any, claim:
 
 
 def test_delete_claim(editor_api: Any, claim: Any) -> None:
-    assert editor_api.delete(f"/api/v1/claims/{claim.pk}/").status_code == 204
+    assert editor_api.delete(f"/api/v1/claims/{claim.pk}/").status_code == 428
+    assert editor_api.delete(f"/api/v1/claims/{claim.pk}/", HTTP_IF_MATCH='"7"').status_code == 409
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert editor_api.delete(f"/api/v1/claims/{claim.pk}/", HTTP_IF_MATCH=f'"{claim.version}"').status_code == 204
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert editor_api.get(f"/api/v1/claims/{claim.pk}/").status_code == 404
 

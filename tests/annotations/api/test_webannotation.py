@@ -120,7 +120,9 @@ def test_post_put_delete(api: Any, article: Any) -> None:
     assert claim.restated == "3.1 metres."
     stale = api.put(location, replacement, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412 and stale.json()["error"]["code"] == "precondition_failed"
-    assert api.delete(location).status_code == 204
+    assert api.delete(location).status_code == 428
+    assert api.delete(location, HTTP_IF_MATCH=etag).status_code == 412
+    assert api.delete(location, HTTP_IF_MATCH=updated.headers["ETag"]).status_code == 204
     assert not Claim.objects.filter(pk=claim.pk).exists()
 
 

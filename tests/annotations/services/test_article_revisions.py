@@ -2,7 +2,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.errors import InvalidInput
+from annotations.errors import InvalidInput, NotAllowed
 from annotations.models import ArticleRevision, AuditEvent, Claim
 from annotations.services.articles import article_create, article_revise
 from annotations.services.claims import claim_create
@@ -104,13 +104,15 @@ def test_no_edit_moves_a_claim_onto_different_text_without_recording_fuzzy(team,
             assert covered == claim.exact and claim.anchor_score == 1.0
 
 
-def test_revision_keeps_the_old_text_and_lists_orphans_apart(team, reviewer):
+def test_revision_keeps_the_old_text_and_lists_orphans_apart(team, reviewer, editor):
     article = plain_article(team, "The mayor said rents rose 14 % in a year. Buses are free on Sundays.")
     kept = claim_create(article=article, user=reviewer, exact="Buses are free on Sundays")
     lost = claim_create(article=article, user=reviewer, exact="rents rose 14 % in a year")
+    with pytest.raises(NotAllowed):
+        article_revise(article=article, user=reviewer, source="Rewritten by a reviewer.", source_format="text")
     revised = article_revise(
         article=article,
-        user=reviewer,
+        user=editor,
         source="Intro paragraph added. The mayor spoke. Buses are free on Sundays.",
         source_format="text",
     )
