@@ -234,7 +234,7 @@ def declare(view: V, action: str | dict[str, str]) -> V:
 
 
 def performs(action: str | None = None, **by_method: str) -> Callable[[V], V]:
-    """Declare a page view's action (one for every method, or one per method: GET=…, POST=…).
+    """Declare a page view's action per method (GET=…, POST=…), or one action for every method.
 
     The action is put on the request for the fetchers below; pages for members need a sign-in.
     A method the view does not declare is refused with 405.

@@ -29,7 +29,7 @@ UPLOAD_FORMATS = {
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-@policy.performs("home.read")
+@policy.performs(GET="home.read")
 def home(request: HttpRequest) -> HttpResponse:
     team = teams_for_user(user=request.user).first()
     if team is None:
@@ -100,7 +100,7 @@ class ArticleForm(forms.Form):
         return data
 
 
-@policy.performs("article.create")
+@policy.performs(GET="article.create", POST="article.create")
 def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
     membership = policy.membership_for(request, team_slug=team_slug)
     form = ArticleForm(request.POST or None, request.FILES or None)
@@ -168,7 +168,7 @@ class ArticleTextForm(forms.Form):
     source = forms.CharField(label="Article text or Markdown", widget=forms.Textarea(attrs={"rows": 24}), strip=False)
 
 
-@policy.performs("article.revise")
+@policy.performs(GET="article.revise", POST="article.revise")
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     """Replace the article's text (editors): a new revision, against which every claim re-anchors.
 

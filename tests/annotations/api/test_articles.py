@@ -61,3 +61,29 @@ def test_list_filters_and_isolation(api: Any, outsider_api: Any, team: Any, djan
     assert [x["id"] for x in api.get("/api/v1/articles/?q=flood").json()["results"]] == [a.pk]
     assert outsider_api.get("/api/v1/articles/").json()["results"] == []
     assert outsider_api.get(f"/api/v1/articles/{a.pk}/").status_code == 404
+
+
+def test_article_etag_is_its_revision_and_a_poll_costs_a_304(api: Any, article: Any) -> None:
+    first = api.get(f"/api/v1/articles/{article.pk}/")
+    assert first.status_code == 200 and first.headers["ETag"] == '"1"'
+    assert "reading_html" in first.json() and "<p" in first.json()["reading_html"]
+    again = api.get(f"/api/v1/articles/{article.pk}/", HTTP_IF_NONE_MATCH='"1"')
+    assert again.status_code == 304 and not again.content
+
+
+def test_revising_through_the_api_needs_an_editor_and_the_revision_read(
+    api: Any, editor_api: Any, article: Any, editor: Any
+) -> None:
+    url = f"/api/v1/articles/{article.pk}/"
+    body = {"source": "A new text about the flood wall.", "source_format": "text"}
+    assert api.patch(url, {**body, "revision": 1}, format="json").status_code == 403
+    missing = editor_api.patch(url, body, format="json")
+    assert missing.status_code == 428 and missing.json()["error"]["code"] == "precondition_required"
+    saved = editor_api.patch(url, {**body, "revision": 1}, format="json")
+    assert saved.status_code == 200 and saved.json()["revision"] == 2 and saved.headers["ETag"] == '"2"'
+    stale = editor_api.patch(url, {"source": "Mine.", "source_format": "text"}, format="json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 409
+    assert stale.json()["current"]["revision"] == 2
+    assert stale.json()["last_change"]["by"]["username"] == editor.username
+    assert stale.json()["last_change"]["after"]["revision"] == 2
+    assert api.get(url, HTTP_IF_NONE_MATCH='"1"').status_code == 200

@@ -217,3 +217,24 @@ def test_an_empty_page_is_200_for_an_article_and_404_for_none_or_another_teams(
     assert api.get(f"/api/v1/articles/{article.pk + 1000}/claims/").status_code == 404
     assert outsider_api.get(f"/api/v1/articles/{article.pk}/claims/").status_code == 404
     assert outsider_api.get(f"/api/v1/articles/{article.pk}/claims/?status=published").status_code == 404
+
+
+def test_marking_from_a_stale_page_lands_on_the_same_words_or_is_refused(api: Any, article: Any, editor: Any) -> None:
+    from annotations.services.articles import article_revise
+
+    text = article.text
+    start = text.index("flood wall")
+    article_revise(
+        article=article, user=editor, source="Editor's note.\n\n" + article.source, source_format=article.source_format
+    )
+    span = {"start": start, "end": start + 10, "exact": "flood wall", "revision": 1}
+    created = api.post(f"/api/v1/articles/{article.pk}/claims/", span, format="json")
+    assert created.status_code == 201, created.json()
+    claim = created.json()
+    article.refresh_from_db()
+    assert claim["anchored_revision"] == 2 and claim["anchor_outcome"] == "moved"
+    assert article.text[claim["start"] : claim["end"]] == "flood wall"
+    article_revise(article=article, user=editor, source="Nothing about walls.", source_format="text")
+    refused = api.post(f"/api/v1/articles/{article.pk}/claims/", span, format="json")
+    assert refused.status_code == 409 and refused.json()["revision"] == 3
+    assert "revision" in refused.json()["error"]["fields"]

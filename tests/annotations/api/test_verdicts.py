@@ -14,10 +14,21 @@ pytestmark = pytest.mark.django_db
 def test_propose_and_list_verdicts(api: Any, claim: Any, reviewer: Any, django_assert_max_num_queries: Any) -> None:
     response = api.post(
         f"/api/v1/claims/{claim.pk}/verdicts/",
-        {"rating": rating(claim.team, "False").pk, "summary": "It was €38m.", "rationale": "Minutes."},
+        {"rating": rating(claim.team, "False").pk, "summary": "It was €38m.", "rationale": "Minutes.", "version": 1},
         format="json",
     )
     assert response.status_code == 201, response.json()
+    assert response.headers["ETag"] == '"2"'
+    stale = api.post(
+        f"/api/v1/claims/{claim.pk}/verdicts/",
+        {"rating": rating(claim.team, "True").pk, "summary": "True after all.", "version": 1},
+        format="json",
+    )
+    assert stale.status_code == 409 and stale.json()["last_change"]["action"] == "claim.draft_verdict"
+    missing = api.post(
+        f"/api/v1/claims/{claim.pk}/verdicts/", {"rating": rating(claim.team, "True").pk, "summary": "s"}, format="json"
+    )
+    assert missing.status_code == 428
     assert response.json()["rating"]["label"] == "False"
     assert api.get(f"/api/v1/claims/{claim.pk}/").json()["current_verdict"]["id"] == response.json()["id"]
     with django_assert_max_num_queries(8) as few:
@@ -30,12 +41,16 @@ def test_propose_and_list_verdicts(api: Any, claim: Any, reviewer: Any, django_a
 
 def test_bad_rating_and_closed_claim(api: Any, claim: Any, outsider: Any) -> None:
     foreign = rating(outsider.memberships.get().team, "True")
-    bad = api.post(f"/api/v1/claims/{claim.pk}/verdicts/", {"rating": foreign.pk, "summary": "x"}, format="json")
+    bad = api.post(
+        f"/api/v1/claims/{claim.pk}/verdicts/", {"rating": foreign.pk, "summary": "x", "version": 1}, format="json"
+    )
     assert bad.status_code == 400 and "rating" in bad.json()["error"]["fields"]
     claim.status = ClaimStatus.APPROVED
     claim.save()
     closed = api.post(
-        f"/api/v1/claims/{claim.pk}/verdicts/", {"rating": rating(claim.team, "True").pk, "summary": "x"}, format="json"
+        f"/api/v1/claims/{claim.pk}/verdicts/",
+        {"rating": rating(claim.team, "True").pk, "summary": "x", "version": claim.version},
+        format="json",
     )
     assert closed.status_code == 409 and closed.json()["error"]["code"] == "conflict"
 

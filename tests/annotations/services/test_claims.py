@@ -1,7 +1,9 @@
 import pytest
 
 from annotations.errors import InvalidInput
-from annotations.services.claims import claim_create
+from annotations.models import Claim
+from annotations.services.articles import article_revise
+from annotations.services.claims import RevisionConflict, claim_create
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +50,54 @@ def test_bad_claims_are_refused_with_the_field_at_fault(team, kwargs, field):
     with pytest.raises(InvalidInput) as info:
         claim_create(article=article, user=None, **kwargs)
     assert info.value.field == field
+
+
+def test_a_span_from_an_earlier_revision_is_carried_to_the_current_text(team, editor):
+    article = ArticleFactory(
+        team=team, source="The mayor claimed that not one new bus was ordered.", source_format="text"
+    )
+    start = article.text.index("not one new bus")
+    article_revise(
+        article=article,
+        user=editor,
+        source="Editor's note: updated. The mayor claimed that not one new bus was ordered.",
+        source_format="text",
+    )
+    claim = claim_create(article=article, user=None, start=start, end=start + 15, exact="not one new bus", revision=1)
+    article.refresh_from_db()
+    assert article.text[claim.start : claim.end] == "not one new bus"
+    assert (claim.anchor_outcome, claim.anchored_revision) == ("moved", 2)
+
+
+def test_a_span_whose_text_is_gone_is_refused_with_the_current_revision(team, editor):
+    article = ArticleFactory(
+        team=team, source="The mayor claimed that not one new bus was ordered.", source_format="text"
+    )
+    start = article.text.index("not one new bus")
+    article_revise(article=article, user=editor, source="The mayor spoke about trams.", source_format="text")
+    with pytest.raises(RevisionConflict) as info:
+        claim_create(article=article, user=None, start=start, end=start + 15, exact="not one new bus", revision=1)
+    assert info.value.revision == 2
+    assert not Claim.objects.filter(article=article).exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"revision": 1, "exact": "wrong words"}, "exact"),
+        ({"revision": 3}, "revision"),
+        ({"revision": 0}, "revision"),
+    ],
+)
+def test_a_span_must_fit_the_revision_it_names(team, kwargs, field):
+    article = ArticleFactory(team=team)
+    with pytest.raises(InvalidInput) as info:
+        claim_create(article=article, user=None, start=0, end=5, **kwargs)
+    assert info.value.field == field
+
+
+def test_without_a_revision_a_span_that_no_longer_holds_its_quote_is_found_near_it(team):
+    article = ArticleFactory(team=team)
+    start = article.text.index("flood wall")
+    claim = claim_create(article=article, user=None, start=start + 3, end=start + 13, exact="flood wall")
+    assert (claim.start, claim.anchor_outcome) == (start, "moved")

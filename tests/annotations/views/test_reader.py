@@ -66,7 +66,7 @@ def test_orphans_are_listed_apart_with_their_old_quote(client, reviewer, team):
     sidebar, orphans = html.split('id="orphan-list"')
     assert f'data-claim-id="{orphan.pk}"' in orphans and "“Gamma delta”" in orphans
     assert f'data-claim-id="{orphan.pk}"' not in sidebar.split('id="claim-list"')[1]
-    assert "Orphaned claims" in html and "revision 2" in html
+    assert "Orphaned claims" in html and "revision <span id=\"article-revision\">2</span>" in html
 
 
 def test_other_teams_cannot_read_or_edit(client, outsider, team):
@@ -97,14 +97,16 @@ def test_reading_view_queries_do_not_grow_with_claims(client, reviewer, team, dj
     assert response.content.decode().count('class="claim-item"') == 40
 
 
-def test_edit_text_makes_a_revision_and_reports_outcomes(client, reviewer, team):
-    login(client, reviewer)
-    article = article_create(team=team, user=reviewer, title="T", source="One two three.", source_format="text")
+def test_edit_text_makes_a_revision_and_reports_outcomes(client, editor, team):
+    login(client, editor)
+    article = article_create(team=team, user=editor, title="T", source="One two three.", source_format="text")
     claim = claim_create(article=article, user=None, exact="two")
     url = reverse("article_edit", args=[article.pk])
     page = client.get(url).content.decode()
     assert '<label for="id_source">' in page and "One two three." in page
-    response = client.post(url, {"source": "Zero. One two three.", "source_format": "text"}, follow=True)
+    assert '<input type="hidden" name="revision" value="1"' in page
+    form = {"source": "Zero. One two three.", "source_format": "text", "revision": 1}
+    response = client.post(url, form, follow=True)
     assert response.redirect_chain[-1][0] == reverse("article", args=[article.pk])
     assert "Saved revision 2. Claims re-anchored: 1 moved." in response.content.decode()
     claim.refresh_from_db()
@@ -112,10 +114,51 @@ def test_edit_text_makes_a_revision_and_reports_outcomes(client, reviewer, team)
     assert ArticleRevision.objects.get(article=article).text == "One two three."
 
 
-def test_edit_text_refuses_an_empty_text(client, reviewer, team):
+def test_edit_text_needs_an_editor(client, reviewer, team):
     login(client, reviewer)
     article = ArticleFactory(team=team)
-    response = client.post(reverse("article_edit", args=[article.pk]), {"source": "   ", "source_format": "text"})
+    url = reverse("article_edit", args=[article.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"source": "Replaced.", "source_format": "text", "revision": 1})
+    assert response.status_code == 403 and "needs the editor role" in response.content.decode()
+    article.refresh_from_db()
+    assert article.revision == 1
+
+
+def test_edit_text_without_its_revision_is_a_form_error(client, editor, team):
+    login(client, editor)
+    article = ArticleFactory(team=team)
+    response = client.post(reverse("article_edit", args=[article.pk]), {"source": "New.", "source_format": "text"})
+    assert response.status_code == 200 and "Reload the page" in response.content.decode()
+    article.refresh_from_db()
+    assert article.revision == 1
+
+
+def test_edit_text_over_a_colleagues_revision_keeps_both_texts(client, editor, team):
+    login(client, editor)
+    article = article_create(team=team, user=None, title="T", source="First text.", source_format="text")
+    article_revise(article=article, user=editor, source="Colleague's text.", source_format="text", revision=1)
+    url = reverse("article_edit", args=[article.pk])
+    response = client.post(url, {"source": "My text.", "source_format": "text", "revision": 1})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "eddie saved revision 2 after you opened revision 1" in page
+    assert "Colleague&#x27;s text." in page and "My text." in page
+    assert '<input type="hidden" name="revision" value="2"' in page
+    article.refresh_from_db()
+    assert article.revision == 2 and article.text == "Colleague's text."
+    again = client.post(url, {"source": "My text.", "source_format": "text", "revision": 2})
+    assert again.status_code == 302
+    article.refresh_from_db()
+    assert article.revision == 3 and article.text == "My text."
+
+
+def test_edit_text_refuses_an_empty_text(client, editor, team):
+    login(client, editor)
+    article = ArticleFactory(team=team)
+    response = client.post(
+        reverse("article_edit", args=[article.pk]), {"source": "   ", "source_format": "text", "revision": 1}
+    )
     assert response.status_code == 200
     assert "The article has no readable text." in response.content.decode()
     assert not Claim.objects.filter(article=article).exists() and article.revision == 1
