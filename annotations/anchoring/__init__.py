@@ -4,7 +4,8 @@ Pure functions, no Django. Offsets are Unicode code points of the reader text
 (W3C Web Annotation model); ``frontend/js`` applies the same rules in the browser.
 """
 
-from .matching import Anchor, TextEdit, reanchor, reanchor_many, text_edit
+from .diff import OffsetMap, TextEdit, offset_map, text_edit
+from .matching import Anchor, reanchor, reanchor_many
 from .reader_text import Block, Mark, ReaderDocument, reader_document
 from .reading_html import render_reading_html
 from .selectors import (
@@ -19,11 +20,13 @@ __all__ = [
     "Anchor",
     "Block",
     "Mark",
+    "OffsetMap",
     "QuoteNotFound",
     "ReaderDocument",
     "TextEdit",
     "TextPositionSelector",
     "TextQuoteSelector",
+    "offset_map",
     "reader_document",
     "reanchor",
     "reanchor_many",

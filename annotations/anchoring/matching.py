@@ -1,18 +1,23 @@
 """Re-anchoring claims when an article's reader text is replaced.
 
-Rules, tried in order (``frontend/js/anchoring.js`` applies the same ones):
+Each claim has an expected position in the new text: its old start carried through
+the alignment of the old and new text (``diff.offset_map``) when the old text is
+known, else its old start as it is. Rules, tried in order (``frontend/js/anchoring.js``
+applies the same ones):
 
-1. "exact": the expected position holds the quote and is the old position.
+1. The quote begins at the expected position: "exact" when that is the old start,
+   else "moved". So a quote the alignment carries onto identical text is never
+   fuzzy or an orphan.
 2. "moved": the occurrence of the quote nearest the expected position; equally near
    occurrences are told apart by prefix/suffix agreement, then by position.
-3. "fuzzy": the best approximate occurrence of the quote near the expected
-   position, scored on quote, prefix, suffix and position; accepted only when the
-   quote is at least MIN_QUOTE_SIMILARITY alike and the score reaches MIN_FUZZY_SCORE.
+3. "fuzzy": the best approximate occurrence of the quote within max(FUZZY_MIN_SLACK,
+   quote length) of the expected position, scored on quote, prefix, suffix and
+   position; accepted only when the quote is at least MIN_QUOTE_SIMILARITY alike and
+   the score reaches MIN_FUZZY_SCORE.
 4. "orphan": no position.
 
-The expected position is the old position, carried across the edit when the old
-text is known (the edit is the span between the longest common prefix and suffix).
-"exact" and "moved" always satisfy ``text[start:end] == quote.exact``.
+"exact" and "moved" always satisfy ``text[start:end] == quote.exact``; a fuzzy match
+differs from the quote in at most a quarter of its code points.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .diff import OffsetMap, offset_map
 from .selectors import TextPositionSelector, TextQuoteSelector, context_similarity, occurrences
 
 # A fuzzy match differs from the quote in at most a quarter of its code points.
@@ -55,51 +61,6 @@ class Anchor:
 ORPHAN_ANCHOR = Anchor(None, None, ORPHAN, 0.0)
 
 
-@dataclass(frozen=True)
-class TextEdit:
-    """``old[prefix:old_end]`` became ``new[prefix:new_end]``; the rest is unchanged."""
-
-    prefix: int
-    old_end: int
-    new_end: int
-
-    def map_offset(self, offset: int) -> int:
-        if offset <= self.prefix:
-            return offset
-        if offset >= self.old_end:
-            return offset + self.new_end - self.old_end
-        return min(offset, self.new_end)
-
-
-_CHUNK = 4096
-
-
-def text_edit(old: str, new: str) -> TextEdit:
-    """The single replaced span that turns ``old`` into ``new``."""
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit:
-        stop = min(prefix + _CHUNK, limit)
-        if old[prefix:stop] == new[prefix:stop]:
-            prefix = stop
-            continue
-        while old[prefix] == new[prefix]:
-            prefix += 1
-        break
-    limit -= prefix
-    suffix = 0
-    old_len, new_len = len(old), len(new)
-    while suffix < limit:
-        stop = min(suffix + _CHUNK, limit)
-        if old[old_len - stop : old_len - suffix] == new[new_len - stop : new_len - suffix]:
-            suffix = stop
-            continue
-        while old[old_len - suffix - 1] == new[new_len - suffix - 1]:
-            suffix += 1
-        break
-    return TextEdit(prefix, old_len - suffix, new_len - suffix)
-
-
 def reanchor(
     text: str,
     quote: TextQuoteSelector,
@@ -108,8 +69,8 @@ def reanchor(
     old_text: str | None = None,
 ) -> Anchor:
     """Find the claim described by ``quote``/``position`` in the new ``text``."""
-    edit = None if old_text is None else text_edit(old_text, text)
-    return _reanchor(text, quote, position, edit)
+    alignment = None if old_text is None else offset_map(old_text, text)
+    return _reanchor(text, quote, position, alignment)
 
 
 def reanchor_many(
@@ -118,23 +79,23 @@ def reanchor_many(
     *,
     old_text: str | None = None,
 ) -> list[Anchor]:
-    """``reanchor`` for many claims of one article; the edit is computed once."""
-    edit = None if old_text is None else text_edit(old_text, text)
-    return [_reanchor(text, quote, position, edit) for quote, position in claims]
+    """``reanchor`` for many claims of one article; the texts are aligned once."""
+    alignment = None if old_text is None else offset_map(old_text, text)
+    return [_reanchor(text, quote, position, alignment) for quote, position in claims]
 
 
 def _reanchor(
     text: str,
     quote: TextQuoteSelector,
     position: TextPositionSelector | None,
-    edit: TextEdit | None,
+    alignment: OffsetMap | None,
 ) -> Anchor:
     exact = quote.exact
     if not exact:
         return ORPHAN_ANCHOR
     expected: int | None = None
     if position is not None:
-        expected = position.start if edit is None else edit.map_offset(position.start)
+        expected = position.start if alignment is None else alignment.map_offset(position.start)
         expected = min(max(expected, 0), len(text))
         if text.startswith(exact, expected):
             outcome = EXACT if expected == position.start else MOVED

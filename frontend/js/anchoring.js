@@ -3,6 +3,9 @@
 // for constant; tests/fixtures/anchoring_cases.json holds the shared cases.
 
 import { CodePointIndex, codePoints, cpLength } from "./codepoints.js";
+import { offsetMap } from "./diff.js";
+
+export { OffsetMap, offsetMap, textEdit } from "./diff.js";
 
 export const CONTEXT_LENGTH = 32;
 export const MIN_QUOTE_SIMILARITY = 0.75;
@@ -76,62 +79,30 @@ function occurrences(index, needle, lo, hi) {
   return found;
 }
 
-/** The single replaced span {prefix, oldEnd, newEnd} (code points) turning oldText into newText. */
-export function textEdit(oldText, newText) {
-  const limit = Math.min(oldText.length, newText.length);
-  let prefix = 0;
-  while (prefix < limit && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix += 1;
-  const high = (s, i) => i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff;
-  if (high(oldText, prefix)) prefix -= 1; // never split a surrogate pair
-  let suffix = 0;
-  const rest = limit - prefix;
-  while (
-    suffix < rest &&
-    oldText.charCodeAt(oldText.length - suffix - 1) === newText.charCodeAt(newText.length - suffix - 1)
-  ) {
-    suffix += 1;
-  }
-  const low = (s, i) => i < s.length && s.charCodeAt(i) >= 0xdc00 && s.charCodeAt(i) <= 0xdfff;
-  if (suffix > 0 && low(oldText, oldText.length - suffix)) suffix -= 1;
-  const oldIndex = asIndex(oldText);
-  const newIndex = asIndex(newText);
-  const prefixCp = oldIndex.toCodePoint(prefix);
-  return {
-    prefix: prefixCp,
-    oldEnd: oldIndex.toCodePoint(oldText.length - suffix),
-    newEnd: newIndex.toCodePoint(newText.length - suffix),
-  };
-}
-
-function mapOffset(edit, offset) {
-  if (offset <= edit.prefix) return offset;
-  if (offset >= edit.oldEnd) return offset + edit.newEnd - edit.oldEnd;
-  return Math.min(offset, edit.newEnd);
-}
-
 /**
  * Find the claim described by quote/position in the new text.
  * Returns {start, end, outcome: "exact"|"moved"|"fuzzy"|"orphan", score}.
  */
 export function reanchor(text, quote, position, { oldText = null } = {}) {
-  const edit = oldText === null ? null : textEdit(oldText, text);
-  return reanchorIn(asIndex(text), quote, position, edit);
+  const index = asIndex(text);
+  const alignment = oldText === null ? null : offsetMap(oldText, index);
+  return reanchorIn(index, quote, position, alignment);
 }
 
-/** reanchor() for many [quote, position] pairs of one article; the edit is computed once. */
+/** reanchor() for many [quote, position] pairs of one article; the texts are aligned once. */
 export function reanchorMany(text, claims, { oldText = null } = {}) {
   const index = asIndex(text);
-  const edit = oldText === null ? null : textEdit(oldText, text);
-  return claims.map(([quote, position]) => reanchorIn(index, quote, position, edit));
+  const alignment = oldText === null ? null : offsetMap(oldText, index);
+  return claims.map(([quote, position]) => reanchorIn(index, quote, position, alignment));
 }
 
-function reanchorIn(index, quote, position, edit) {
+function reanchorIn(index, quote, position, alignment) {
   const exact = quote.exact;
   if (!exact) return ORPHAN;
   const length = cpLength(exact);
   let expected = null;
   if (position) {
-    expected = edit === null ? position.start : mapOffset(edit, position.start);
+    expected = alignment === null ? position.start : alignment.mapOffset(position.start);
     expected = Math.min(Math.max(expected, 0), index.length);
     if (index.str.startsWith(exact, index.toUtf16(expected))) {
       return { start: expected, end: expected + length, outcome: expected === position.start ? "exact" : "moved", score: 1.0 };

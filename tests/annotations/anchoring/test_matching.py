@@ -10,7 +10,6 @@ from annotations.anchoring import (
     reanchor,
     reanchor_many,
     selectors_for_span,
-    text_edit,
 )
 from annotations.anchoring.matching import MIN_QUOTE_SIMILARITY
 from annotations.anchoring.selectors import similarity
@@ -66,17 +65,22 @@ def test_old_text_maps_positions_across_the_edit() -> None:
     assert reanchor(new, quote, position, old_text=old).start == 22
 
 
-def test_text_edit() -> None:
-    assert text_edit("abcdef", "abXYef") == text_edit("abcdef", "abXYef")
-    edit = text_edit("abcdef", "abXYZef")
-    assert (edit.prefix, edit.old_end, edit.new_end) == (2, 4, 5)
-    same = text_edit("abc", "abc")
-    assert (same.prefix, same.old_end, same.new_end) == (3, 3, 3)
-    grown = text_edit("aaa", "aaaa")
-    assert (grown.prefix, grown.old_end, grown.new_end) == (3, 3, 4)
-    long_old = "x" * 10000 + "middle" + "y" * 10000
-    long_edit = text_edit(long_old, long_old.replace("middle", "centre"))
-    assert (long_edit.prefix, long_edit.old_end) == (10000, 10005)  # both end in 'e'
+def test_figure_changed_under_an_editors_note_stays_fuzzy() -> None:
+    """The bug report: "$770" -> "$768" inside the quote plus a note at the top."""
+    old = (
+        "The port authority said its budget was $770 million this year.\n\n"
+        "Critics said the figure hid the cost of dredging.\n"
+    )
+    start = old.index("its budget")
+    quote, position = selectors_for_span(old, start, old.index(" this year"))
+    edited = old.replace("$770", "$768")
+    assert reanchor(edited, quote, position, old_text=old).outcome == "fuzzy"
+    note = "Editor’s note: " + "this article was corrected after publication; " * 4
+    new = note[:190] + "\n\n" + edited
+    anchor = reanchor(new, quote, position, old_text=old)
+    assert anchor.outcome == "fuzzy"
+    assert new[anchor.start : anchor.end] == "its budget was $768 million"
+    assert reanchor(new, quote, position).outcome == "orphan"  # the old position alone is too far off
 
 
 def test_reanchor_many_matches_reanchor() -> None:
