@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from annotations import models
@@ -71,7 +73,13 @@ class RatingAdmin(admin.ModelAdmin):
 class VerdictAdmin(TeamScopedAdmin):
     list_display = ("claim", "rating", "is_current", "author", "published_at", "created_at")
     list_filter = ("team",)
-    raw_id_fields = ("claim", "corrects", "author", "approved_by")
+    raw_id_fields = ("claim", "corrects", "author", "approved_by", "retracted_by")
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        """A published verdict changes only through a correction or a retraction (the database refuses edits)."""
+        if obj is not None and obj.published_at is not None:
+            return [field.name for field in obj._meta.fields]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(models.Comment)

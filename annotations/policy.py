@@ -124,7 +124,6 @@ _VERDICT_STEPS = frozenset(
         "request_changes",
         "approve",
         "publish",
-        "correct",
         "propose_correction",
         "approve_correction",
         "publish_correction",

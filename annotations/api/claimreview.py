@@ -1,7 +1,8 @@
 """Published verdicts as schema.org ClaimReview (https://schema.org/ClaimReview) JSON-LD.
 
-Only a claim's current verdict, once published, is shown; anything else is a 404. The team feed
-lists every current published verdict, newest first, with cursor pagination and the list filters.
+Only a claim's current verdict, once published and not retracted, is shown; anything else is a
+404. The team feed lists every current published verdict, newest first, with cursor pagination
+and the list filters.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ def _scale_bounds(team_id: int) -> tuple[int | None, int | None]:
 
 
 def published_verdicts(team_ids: Any) -> QuerySet[Verdict]:
-    return Verdict.objects.filter(team__in=team_ids, is_current=True, published_at__isnull=False).select_related(
-        "rating", "team", "claim", "claim__article"
-    )
+    """Current published verdicts. A correction under review leaves the published one here until it is
+    published in its place; a retracted verdict is gone (the corrections log keeps its tombstone)."""
+    return Verdict.objects.filter(
+        team__in=team_ids, is_current=True, published_at__isnull=False, retracted_at__isnull=True
+    ).select_related("rating", "team", "claim", "claim__article")
 
 
 def claimreview_json(verdict: Verdict, *, request: Request, bounds: tuple[int | None, int | None]) -> dict[str, Any]:
@@ -100,6 +103,8 @@ class ClaimReviewOut(serializers.Serializer):
 
 
 class ClaimReviewDetail(APIView):
+    policy = {"GET": "claimreview.read"}
+
     renderer_classes = [LDJSONRenderer, FastJSONRenderer]
 
     @extend_schema(operation_id="claims_claimreview", responses=ClaimReviewOut)
@@ -112,6 +117,8 @@ class ClaimReviewDetail(APIView):
 
 
 class TeamClaimReviewFeed(APIView):
+    policy = {"GET": "claimreview.read"}
+
     renderer_classes = [LDJSONRenderer, FastJSONRenderer]
 
     @extend_schema(

@@ -1,11 +1,13 @@
 """A claim's verdicts: the history (newest first) and a new draft verdict while the claim is open.
 
-Moving the claim through review (propose, approve, publish, correct) is the workflow's
-transitions endpoint; this one records a verdict without changing the claim's status.
+Moving the claim through review (propose, approve, publish; for a published verdict, propose a
+correction or retract it) is the workflow's transitions endpoint; this one records a verdict
+without changing the claim's status, and only while the claim is open.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,15 +19,17 @@ from annotations.api.permissions import caller
 from annotations.api.serializers.claim_json import verdict_json_by_id, verdict_rows, verdicts_json
 from annotations.api.serializers.claims import VerdictCreateIn, VerdictOut, VerdictPageOut
 from annotations.api.serializers.common import ErrorOut
-from annotations.errors import Conflict, InvalidInput
+from annotations.api.versions import required_version
+from annotations.errors import InvalidInput
 from annotations.models import Rating, Verdict
-from annotations.selectors.workflow import OPEN_STATUSES
-from annotations.services.verdicts import verdict_propose
+from annotations.services.claims import claim_verdict_draft
 
 ORDER = [Key("created_at", descending=True, kind="datetime"), Key("id", descending=True)]
 
 
 class ClaimVerdictList(APIView):
+    policy = {"GET": "claim.read", "POST": "verdict.draft"}
+
     @extend_schema(operation_id="claim_verdicts_list", parameters=LIST_PARAMETERS, responses=VerdictPageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
@@ -36,25 +40,26 @@ class ClaimVerdictList(APIView):
     @extend_schema(
         operation_id="claim_verdicts_create",
         request=VerdictCreateIn,
-        responses={201: VerdictOut, 400: ErrorOut, 409: ErrorOut},
+        responses={201: VerdictOut, 400: ErrorOut, 409: ErrorOut, 428: ErrorOut},
     )
     def post(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
         data = VerdictCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        if claim.status not in OPEN_STATUSES:
-            raise Conflict(
-                "The claim is past research: use its transitions (request changes, or correct a published verdict)."
-            )
+        version = required_version(request, data.validated_data.get("version"))
         rating = Rating.objects.select_related("scale").filter(pk=data.validated_data["rating"]).first()
         if rating is None or rating.scale.team_id != claim.team_id:
             raise InvalidInput("The rating is not on this team's scale.", field="rating")
-        verdict = verdict_propose(
-            claim=claim,
-            user=who.acting_user(),
-            rating=rating,
-            summary=data.validated_data["summary"],
-            rationale=data.validated_data.get("rationale", ""),
-        )
-        return Response(verdict_json_by_id(verdict.pk), status=201)
+        with transaction.atomic():
+            claim = claim_verdict_draft(
+                claim=claim,
+                user=who.acting_user(),
+                version=version,
+                rating=rating,
+                summary=data.validated_data["summary"],
+                rationale=data.validated_data.get("rationale", ""),
+            )
+            verdict = Verdict.objects.filter(claim=claim, is_current=True).values_list("pk", flat=True).get()
+            body = verdict_json_by_id(verdict)
+        return Response(body, status=201, headers={"ETag": f'"{claim.version}"'})

@@ -14,6 +14,9 @@ class ClaimStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
+    CORRECTION_IN_REVIEW = "correction_in_review", "Correction in review"
+    CORRECTION_APPROVED = "correction_approved", "Correction approved"
+    RETRACTED = "retracted", "Retracted"
     NOT_CHECK_WORTHY = "not_check_worthy", "Not check-worthy"
 
 

@@ -8,7 +8,13 @@ from annotations.models.teams import Team
 
 
 class Verdict(models.Model):
-    """A rating of a claim with its reasoning. Never overwritten: a new verdict supersedes the old one."""
+    """A rating of a claim with its reasoning. Never overwritten: a new verdict supersedes the old one.
+
+    Once published, a verdict stays on the record: it stops being current only when a published
+    correction replaces it or when it is retracted (a database trigger refuses anything else, see
+    migration 0004). A correction is proposed as a draft (`corrects` set, not current) that is
+    either published or withdrawn, never deleted.
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="verdicts")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
@@ -24,6 +30,14 @@ class Verdict(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="A correction draft withdrawn before publication; kept in the history."
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retraction_note = models.TextField(blank=True, default="", db_default="", help_text="Public: why it was retracted.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,6 +54,23 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False),
                 name="verdict_published_after_approval",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(corrects__isnull=False, published_at__isnull=True, withdrawn_at__isnull=True),
+                name="verdict_one_pending_correction_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"], condition=Q(published_at__isnull=False), name="verdict_corrected_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True)
+                | (Q(published_at__isnull=False) & Q(is_current=False) & ~Q(retraction_note="")),
+                name="verdict_retraction_published_with_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | (Q(published_at__isnull=True) & Q(is_current=False)),
+                name="verdict_withdrawn_unpublished",
             ),
         ]
 

@@ -9,6 +9,7 @@ from annotations.models.teams import Team
 class WebhookEvent(models.TextChoices):
     VERDICT_PUBLISHED = "verdict.published", "Verdict published"
     VERDICT_CORRECTED = "verdict.corrected", "Verdict corrected"
+    VERDICT_RETRACTED = "verdict.retracted", "Verdict retracted"
 
 
 class WebhookEndpoint(models.Model):

@@ -1,19 +1,60 @@
+"""The public corrections log: what a team changed or took down after publishing it."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import CharField, DateTimeField, F, QuerySet, TextField, Value
 
 from annotations.models import Team, Verdict
 
+CORRECTION = "correction"
+RETRACTION = "retraction"
 
-def corrections_for_team(*, team: Team) -> QuerySet[Verdict]:
-    """The team's published corrections, newest first, each with the verdict it replaced."""
-    return (
-        Verdict.objects.filter(team=team, corrects__isnull=False, published_at__isnull=False)
-        .select_related("rating", "corrects__rating", "claim__article")
-        .only(
-            "summary", "correction_note", "published_at", "rating__label", "rating__color",
-            "corrects__summary", "corrects__published_at", "corrects__rating__label", "corrects__rating__color",
-            "claim__exact", "claim__claimant", "claim__article__title", "claim__article__canonical_url",
-        )
-        .order_by("-published_at", "-id")
-    )  # fmt: skip
+
+def _entries(verdicts: QuerySet[Verdict], **columns: Any) -> QuerySet[Verdict, Any]:
+    """One kind of log entry, in the column order both kinds share (a UNION matches columns by position)."""
+    common = {
+        "verdict_id": F("id"),
+        "claim_exact": F("claim__exact"),
+        "claimant": F("claim__claimant"),
+        "article_title": F("claim__article__title"),
+        "article_url": F("claim__article__canonical_url"),
+        "rating_label": F("rating__label"),
+        "rating_color": F("rating__color"),
+        "verdict_summary": F("summary"),
+    }
+    return verdicts.order_by().values(**common, **columns)
+
+
+def corrections_for_team(*, team: Team) -> QuerySet[Verdict, Any]:
+    """The team's public corrections log, newest first: one query however long.
+
+    Each entry is a dict: `kind` ("correction" or "retraction"), `at` (when), the claim's quote,
+    claimant and article, the verdict's rating and summary (the correction's, or the retracted
+    verdict's), the public `note`, and for a correction the verdict it replaced. Who retracted is
+    not public: the log speaks for the team.
+    """
+    corrections = _entries(
+        Verdict.objects.filter(team=team, corrects__isnull=False, published_at__isnull=False),
+        kind=Value(CORRECTION, output_field=CharField()),
+        at=F("published_at"),
+        note=F("correction_note"),
+        verdict_published_at=F("published_at"),
+        previous_rating_label=F("corrects__rating__label"),
+        previous_rating_color=F("corrects__rating__color"),
+        previous_summary=F("corrects__summary"),
+        previous_published_at=F("corrects__published_at"),
+    )
+    retractions = _entries(
+        Verdict.objects.filter(team=team, retracted_at__isnull=False),
+        kind=Value(RETRACTION, output_field=CharField()),
+        at=F("retracted_at"),
+        note=F("retraction_note"),
+        verdict_published_at=F("published_at"),
+        previous_rating_label=Value(None, output_field=CharField()),
+        previous_rating_color=Value(None, output_field=CharField()),
+        previous_summary=Value(None, output_field=TextField()),
+        previous_published_at=Value(None, output_field=DateTimeField()),
+    )
+    return corrections.union(retractions, all=True).order_by("-at", "-verdict_id", "kind")

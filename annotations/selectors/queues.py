@@ -22,11 +22,12 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from annotations.errors import InvalidInput
-from annotations.models import Claim, ClaimStatus, Team, Verdict
-from annotations.selectors.workflow import OPEN_STATUSES
+from annotations.models import AnchorOutcome, Claim, ClaimStatus, Team, Verdict
+from annotations.selectors.workflow import OPEN_STATUSES, PUBLISHED_STATUSES, RECORD_STATUSES
 
 S = ClaimStatus
-UNFINISHED_STATUSES = frozenset(S) - {S.PUBLISHED, S.NOT_CHECK_WORTHY}
+# Work with a due date still ahead of it: not yet published (a correction has no due date).
+UNFINISHED_STATUSES = frozenset(S) - RECORD_STATUSES - {S.NOT_CHECK_WORTHY}
 DUE_SOON = datetime.timedelta(days=2)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -39,6 +40,7 @@ QUEUES: dict[str, str] = {
     "changes_requested": "Changes requested",
     "due": "Due soon / Overdue",
     "published": "Published",
+    "needs_attention": "Needs attention",
 }
 
 
@@ -85,13 +87,16 @@ def queue_condition(queue: str, *, user: User | AnonymousUser, now: datetime.dat
     if queue == "unassigned":
         return Q(assignee__isnull=True, status__in=OPEN_STATUSES)
     if queue == "needs_review":
-        return Q(status=S.IN_REVIEW)
+        return Q(status__in=[S.IN_REVIEW, S.CORRECTION_IN_REVIEW])
     if queue == "changes_requested":
         return Q(status=S.CHANGES_REQUESTED)
     if queue == "due":
         return Q(due_at__lte=now + DUE_SOON, status__in=UNFINISHED_STATUSES)
     if queue == "published":
-        return Q(status=S.PUBLISHED)
+        return Q(status__in=PUBLISHED_STATUSES)
+    if queue == "needs_attention":
+        # The article was revised under a published claim: its quote no longer matches exactly.
+        return Q(status__in=PUBLISHED_STATUSES, anchor_outcome__in=[AnchorOutcome.FUZZY, AnchorOutcome.ORPHAN])
     raise InvalidInput(f"Choose one of the queues: {', '.join(QUEUES)}.", field="queue")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -47,4 +48,66 @@ def verdict_propose(*, claim: Claim, user: User | None, rating: Rating, summary:
         before={"rating": previous.rating.label} if previous else {},
         after={"rating": rating.label, "summary": summary},
     )
+    return verdict
+
+
+def verdict_correction_draft(
+    *, claim: Claim, user: User, rating: Rating, summary: str, rationale: str, note: str
+) -> Verdict:
+    """A correction of the claim's published verdict, as a draft for review: not current, not published.
+
+    The published verdict stays current (and public) until the correction is published. The claim
+    row must be locked by the caller. Audit records are the caller's.
+    """
+    verdict_check(claim=claim, rating=rating, summary=summary)
+    if not note.strip():
+        raise InvalidInput("Say what the correction changes.", field="note")
+    published = Verdict.objects.get(claim=claim, is_current=True, published_at__isnull=False)
+    return Verdict.objects.create(
+        team_id=claim.team_id,
+        claim=claim,
+        rating=rating,
+        summary=summary.strip(),
+        rationale=rationale,
+        corrects=published,
+        correction_note=note.strip(),
+        author=user,
+        is_current=False,
+    )
+
+
+def verdict_correction_publish(*, draft: Verdict, now: datetime.datetime) -> Verdict:
+    """Publish an approved correction draft in place of the verdict it corrects; returns that verdict.
+
+    Written in the order the database trigger accepts even when checked row by row: the
+    correction is published before the old verdict stops being current, and becomes current last
+    (one current verdict per claim). The claim row must be locked by the caller.
+    """
+    assert draft.corrects_id is not None and draft.approved_at is not None
+    previous = Verdict.objects.select_related("rating").get(pk=draft.corrects_id)
+    draft.published_at = now
+    draft.save(update_fields=["published_at"])
+    previous.is_current = False
+    previous.save(update_fields=["is_current"])
+    draft.is_current = True
+    draft.save(update_fields=["is_current"])
+    return previous
+
+
+def verdict_withdraw(*, draft: Verdict, now: datetime.datetime) -> Verdict:
+    """Withdraw a correction draft: it stays in the history and can never be published (a database constraint)."""
+    draft.withdrawn_at = now
+    draft.save(update_fields=["withdrawn_at"])
+    return draft
+
+
+def verdict_retract(*, verdict: Verdict, user: User, note: str, now: datetime.datetime) -> Verdict:
+    """Take a published verdict down: it stops being current and carries the public retraction note."""
+    if not note.strip():
+        raise InvalidInput("Say publicly why the verdict is retracted.", field="note")
+    verdict.retracted_at = now
+    verdict.retracted_by = user
+    verdict.retraction_note = note.strip()
+    verdict.is_current = False
+    verdict.save(update_fields=["retracted_at", "retracted_by", "retraction_note", "is_current"])
     return verdict

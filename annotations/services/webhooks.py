@@ -1,4 +1,4 @@
-"""Webhooks: a team's HTTPS endpoints hear when a verdict is published or corrected.
+"""Webhooks: a team's HTTPS endpoints hear when a verdict is published, corrected or retracted.
 
 Each delivery is a row in the delivery log (WebhookDelivery), created in the transaction that
 publishes, and sent by a Celery task once that transaction commits. The body is signed with
@@ -111,6 +111,8 @@ def webhook_payload(*, event: str, verdict: Verdict) -> dict[str, Any]:
             "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
             "corrects": verdict.corrects_id,
             "correction_note": verdict.correction_note,
+            "retracted_at": verdict.retracted_at.isoformat() if verdict.retracted_at else None,
+            "retraction_note": verdict.retraction_note,
         },
     }
 

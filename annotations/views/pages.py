@@ -40,7 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @policy.performs(GET="team.read")
 def dashboard(request: HttpRequest, team_slug: str) -> HttpResponse:
     membership = policy.membership_for(request, team_slug=team_slug)
-    articles = articles_for_dashboard(team=membership.team)
+    statuses = list(ClaimStatus)
+    articles = [
+        (article, [getattr(article, f"claims_{status.value}") for status in statuses])
+        for article in articles_for_dashboard(team=membership.team)
+    ]
     return render(
         request,
         "annotations/dashboard.html",
@@ -49,7 +53,7 @@ def dashboard(request: HttpRequest, team_slug: str) -> HttpResponse:
             "membership": membership,
             "teams": teams_for_user(user=request.user),
             "articles": articles,
-            "statuses": list(ClaimStatus),
+            "statuses": statuses,
         },
     )
 

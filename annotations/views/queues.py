@@ -6,16 +6,15 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
-from annotations.access import ROLE_RANK, membership_for_user
+from annotations import policy
+from annotations.access import ROLE_RANK
 from annotations.errors import ServiceError
 from annotations.models import Article, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import QUEUES, SORTS, QueueFilters, queue_page
@@ -75,9 +74,9 @@ def _query(params: dict[str, object]) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-@login_required
+@policy.performs(GET="queue.read")
 def queues(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     team = membership.team
     members = _members(team)
     form = QueueFilterForm(request.GET, team=team, members=members)
@@ -137,10 +136,9 @@ def queues(request: HttpRequest, team_slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@policy.performs(POST="queue.bulk_assign")
 def queues_bulk_assign(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = membership_for_user(user=request.user, team_slug=team_slug)
+    membership = policy.membership_for(request, team_slug=team_slug)
     team = membership.team
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):

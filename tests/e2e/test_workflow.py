@@ -1,6 +1,6 @@
 """The desk's day in headless Chromium: assigning, proposing, requesting changes, approving,
-publishing and correcting through the claim panel, the lifecycle timeline, and linking a new
-claim to an already-checked one."""
+publishing and correcting (proposed, approved by another editor, published) through the claim
+panel, the lifecycle timeline, and linking a new claim to an already-checked one."""
 
 from __future__ import annotations
 
@@ -161,20 +161,33 @@ def test_desk_day_from_assignment_to_correction(
     second.refresh_from_db()
     assert second.published_at is not None
 
-    # An editor corrects the published verdict with a note; the old one stays in the corrections log.
-    dialog = open_claim(eddie, claim)
-    form = take(dialog, "Correct the published verdict")
+    # The reviewer proposes a correction with a note; the published verdict stays current meanwhile.
+    dialog = open_claim(rita, claim)
+    expect(workflow(dialog).get_by_role("button", name="Not check-worthy", exact=True)).to_have_count(0)
+    form = take(dialog, "Propose a correction")
     form.get_by_role("combobox", name="Rating").select_option(label="Mostly false")
     form.get_by_role("textbox", name="Summary").fill("The tender was revised to €44 million.")
     form.get_by_role("textbox", name="Correction note").fill("The council revised the tender on 3 June.")
-    form.get_by_role("button", name="Correct the published verdict").click()
+    form.get_by_role("button", name="Propose a correction").click()
+    expect_status(rita, claim, "Correction in review", ClaimStatus.CORRECTION_IN_REVIEW)
+    expect(dialog.locator(".current-verdict")).to_contain_text("The tender puts the wall at €39 million.")
+    third = Verdict.objects.get(claim=claim, corrects=second)
+    assert not third.is_current and third.published_at is None and third.author == reviewer
+    assert Verdict.objects.get(claim=claim, is_current=True) == second
+
+    # Four eyes: an editor other than its author approves it, then it is published in place of the old one.
+    dialog = open_claim(eddie, claim)
+    workflow(dialog).get_by_role("button", name="Approve the correction", exact=True).click()
+    expect_status(eddie, claim, "Correction approved", ClaimStatus.CORRECTION_APPROVED)
+    workflow(dialog).get_by_role("button", name="Publish the correction", exact=True).click()
     expect(dialog.locator(".current-verdict")).to_contain_text("The tender was revised to €44 million.")
     expect_status(eddie, claim, "Published", ClaimStatus.PUBLISHED)
     log = dialog.get_by_role("list", name="Corrections log")
     expect(log).to_contain_text("The tender puts the wall at €39 million.")
     expect(log).to_contain_text("The council revised the tender on 3 June.")
-    third = Verdict.objects.get(claim=claim, is_current=True)
-    assert third.corrects == second and third.correction_note == "The council revised the tender on 3 June."
+    third.refresh_from_db()
+    assert third.is_current and third.published_at is not None and third.approved_by == editor
+    assert third.correction_note == "The council revised the tender on 3 June."
     assert Verdict.objects.filter(claim=claim).count() == 3
     assert not Verdict.objects.get(pk=second.pk).is_current
 
@@ -188,7 +201,9 @@ def test_desk_day_from_assignment_to_correction(
         "claim.propose",
         "claim.approve",
         "claim.publish",
-        "claim.correct",
+        "claim.propose_correction",
+        "claim.approve_correction",
+        "claim.publish_correction",
     ]
     assert claim_actions(claim) == steps
     assert AuditEvent.objects.filter(claim=claim, action="verdict.correct").count() == 1
@@ -204,6 +219,9 @@ def test_desk_day_from_assignment_to_correction(
         "In research",
         "In review",
         "Approved",
+        "Published",
+        "Correction in review",
+        "Correction approved",
         "Published",
     ]
     expect(timeline.nth(6)).to_contain_text("erin")

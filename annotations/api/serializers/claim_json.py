@@ -23,6 +23,7 @@ Row = Mapping[str, Any]
 VERDICT_FIELDS = (
     "id", "claim_id", "summary", "rationale", "author_id", "author__username", "created_at", "approved_at",
     "published_at", "corrects_id", "correction_note", "rating_id", "rating__label", "rating__value", "rating__color",
+    "withdrawn_at", "retracted_at", "retraction_note",
 )  # fmt: skip
 CLAIM_FIELDS = (
     "id", "article_id", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score",
@@ -79,6 +80,9 @@ def _verdict(row: Row) -> dict[str, Any]:
         "published_at": row["published_at"],
         "corrects": row["corrects_id"],
         "correction_note": row["correction_note"],
+        "withdrawn_at": row["withdrawn_at"],
+        "retracted_at": row["retracted_at"],
+        "retraction_note": row["retraction_note"],
     }
 
 

@@ -24,6 +24,9 @@ class VerdictOut(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     corrects = serializers.IntegerField(allow_null=True, help_text="The verdict this one corrects.")
     correction_note = serializers.CharField(allow_blank=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="A correction draft withdrawn unpublished.")
+    retracted_at = serializers.DateTimeField(allow_null=True, help_text="When the published verdict was retracted.")
+    retraction_note = serializers.CharField(allow_blank=True, help_text="The public note of the retraction.")
 
 
 class SnapshotOut(serializers.Serializer):

@@ -13,8 +13,14 @@ from django.utils import timezone
 
 from annotations.access import ROLE_RANK
 from annotations.errors import Conflict, InvalidInput, NotAllowed
-from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Priority, Role, Team
-from annotations.selectors.workflow import OPEN_STATUSES, REVIEWER_NOT_CHECK_WORTHY_FROM, TRANSITIONS
+from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Priority, Role, Team, Verdict
+from annotations.selectors.workflow import (
+    OPEN_STATUSES,
+    PUBLISHED_STATUSES,
+    RECORD_STATUSES,
+    REVIEWER_NOT_CHECK_WORTHY_FROM,
+    TRANSITIONS,
+)
 from annotations.services.audit import audit_record, changed_fields
 from annotations.services.workflow.locking import (
     ClaimConflict,
@@ -35,6 +41,8 @@ __all__ = [
 
 EDITABLE_FIELDS = ("restated", "claimant", "claim_date", "priority", "due_at", "assignee")
 EDITOR_FIELDS = frozenset({"priority", "due_at", "assignee"})
+# Public with the verdict (the ClaimReview names them): fixed once the claim is on the record.
+WORDING_FIELDS = frozenset({"restated", "claimant", "claim_date"})
 
 
 def _is_editor(membership: Membership) -> bool:
@@ -86,6 +94,15 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
         raise NotAllowed("Changing the priority, due date or assignee needs the editor role.")
     check_version(claim=claim, version=version)
     values = {name: _clean(claim, name, value) for name, value in fields.items()}
+    if claim.status in RECORD_STATUSES and any(
+        getattr(claim, name) != values[name] for name in WORDING_FIELDS & set(values)
+    ):
+        if claim.status == ClaimStatus.RETRACTED:
+            raise Conflict("The claim's verdict was retracted: reopen the claim to edit its wording.")
+        raise Conflict(
+            "The claim's wording is published with its verdict and cannot be edited: "
+            "propose a correction or retract it."
+        )
     if "assignee" in values:
         values["assignee_id"] = values.pop("assignee")
         values["assignee_id"] = values["assignee_id"].pk if values["assignee_id"] is not None else None
@@ -110,17 +127,22 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
 
 @transaction.atomic
 def claim_delete(*, claim: Claim, user: User, version: int | None = None) -> None:
-    """Delete a claim and its verdicts, sources and comments. A published claim is kept: correct it instead.
+    """Delete a claim and its verdicts, sources and comments.
 
-    Editors may delete any other claim; a reviewer only a new claim they marked themselves.
+    Editors may delete any claim never published; a reviewer only a new claim they marked
+    themselves. A claim whose verdict was ever published stays on the record (corrections log).
     """
     claim = claim_lock(claim=claim)
     membership = require_member(claim=claim, user=user)
     if not _is_editor(membership) and not (claim.created_by_id == user.pk and claim.status == ClaimStatus.NEW):
         raise NotAllowed("Deleting this claim needs the editor role.")
     check_version(claim=claim, version=version)
-    if claim.status == ClaimStatus.PUBLISHED:
-        raise Conflict("A published claim cannot be deleted; correct its verdict or mark it not check-worthy.")
+    if claim.status in PUBLISHED_STATUSES:
+        raise Conflict("A claim with a published verdict cannot be deleted: propose a correction or retract it.")
+    if Verdict.objects.filter(claim=claim, published_at__isnull=False).exists():
+        raise Conflict(
+            "This claim's verdict was published and stays in the public corrections log: it cannot be deleted."
+        )
     audit_record(
         team=claim.team,
         actor=user,
@@ -136,7 +158,8 @@ def claim_link_duplicate(*, claim: Claim, earlier: Claim, user: User, version: i
     """Link a claim to an earlier, already-checked claim of the same team instead of checking it again.
 
     Links to the earlier claim's own original if it is a duplicate itself. A claim still open
-    (new, in research, changes requested) is closed as not check-worthy with the link as reason.
+    (new, in research, changes requested) is closed as not check-worthy with the link as reason;
+    any other claim, a published one above all, keeps its status: only the link is recorded.
     """
     claim = claim_lock(claim=claim)
     membership = require_member(claim=claim, user=user)

@@ -2,6 +2,9 @@
 state against annotations.selectors.workflow, changes the claim, bumps its version and writes an
 AuditEvent, all in one transaction. Two editors approving at once therefore record one approval:
 the second waits for the first's lock, then finds the claim approved and gets a Conflict.
+
+Once a verdict is published, only corrections (proposed, approved by another editor, published)
+and retractions change the claim's public record; the database backs this (migration 0004).
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.errors import InvalidInput, NotAllowed
-from annotations.models import Claim, Membership, Rating, WebhookEvent
-from annotations.selectors.workflow import TRANSITIONS, current_verdict, transition_refusal
+from annotations.models import Claim, Membership, Rating, Verdict, WebhookEvent
+from annotations.selectors.workflow import TRANSITIONS, current_verdict, pending_correction, transition_refusal
 from annotations.services.audit import audit_record
-from annotations.services.verdicts import verdict_check, verdict_propose, verdict_replace
+from annotations.services.verdicts import (
+    verdict_correction_draft,
+    verdict_correction_publish,
+    verdict_propose,
+    verdict_retract,
+    verdict_withdraw,
+)
 from annotations.services.webhooks import webhooks_dispatch
 from annotations.services.workflow.locking import check_version, claim_lock, claim_save_audited, member_of
 
@@ -144,8 +153,14 @@ def claim_publish(*, claim: Claim, user: User, version: int | None = None) -> Cl
     return claim
 
 
+def _draft(*, claim: Claim) -> Verdict:
+    draft = pending_correction(claim=claim)
+    assert draft is not None  # transition_refusal checked it under the claim's lock
+    return draft
+
+
 @transaction.atomic
-def claim_correct(
+def claim_propose_correction(
     *,
     claim: Claim,
     user: User,
@@ -155,42 +170,110 @@ def claim_correct(
     rationale: str = "",
     version: int | None = None,
 ) -> Claim:
-    """Correct a published verdict: a new verdict, published at once, that `corrects` the old one.
+    """Propose a correction of the published verdict (`note`: what it changes); it goes to review.
 
-    The old verdict is kept (no longer current) for the public corrections log. Tells the team's
-    webhooks ("verdict.corrected").
+    The correction is a draft verdict that `corrects` the published one; the published verdict
+    stays current and public until the correction is approved and published.
     """
-    claim, _ = _begin(claim=claim, user=user, action="correct", version=version)
+    claim, _ = _begin(claim=claim, user=user, action="propose_correction", version=version)
     if rating is None:
         raise InvalidInput("Choose a rating.", field="rating")
-    verdict_check(claim=claim, rating=rating, summary=summary)
-    if not note.strip():
-        raise InvalidInput("Say what the correction changes.", field="note")
-    now = timezone.now()
-    previous, verdict = verdict_replace(
-        claim=claim,
-        rating=rating,
-        summary=summary.strip(),
-        rationale=rationale,
-        corrects=current_verdict(claim=claim),
-        correction_note=note.strip(),
-        author=user,
-        approved_by=user,
-        approved_at=now,
-        published_at=now,
+    draft = verdict_correction_draft(
+        claim=claim, user=user, rating=rating, summary=summary, rationale=rationale, note=note
     )
-    assert previous is not None
+    audit_record(
+        team=claim.team,
+        actor=user,
+        action="verdict.propose_correction",
+        target=draft,
+        claim=claim,
+        before={"verdict": draft.corrects_id},
+        after={"verdict": draft.pk, "rating": rating.label, "summary": draft.summary, "note": draft.correction_note},
+    )
+    return _move(
+        claim=claim,
+        user=user,
+        action="propose_correction",
+        extra_after={"verdict": draft.pk, "note": draft.correction_note},
+        target=draft,
+    )
+
+
+@transaction.atomic
+def claim_approve_correction(*, claim: Claim, user: User, version: int | None = None) -> Claim:
+    """Approve the correction under review. Needs an editor who is not its author, as a first publication does."""
+    claim, _ = _begin(claim=claim, user=user, action="approve_correction", version=version)
+    draft = _draft(claim=claim)
+    draft.approved_by = user
+    draft.approved_at = timezone.now()
+    draft.save(update_fields=["approved_by", "approved_at"])
+    return _move(claim=claim, user=user, action="approve_correction", extra_after={"verdict": draft.pk}, target=draft)
+
+
+@transaction.atomic
+def claim_publish_correction(*, claim: Claim, user: User, version: int | None = None) -> Claim:
+    """Publish the approved correction: it becomes the current verdict and the old one leaves the feed.
+
+    The old verdict stays in the claim's history and, with the correction, in the public
+    corrections log. Tells the team's webhooks ("verdict.corrected").
+    """
+    claim, _ = _begin(claim=claim, user=user, action="publish_correction", version=version)
+    draft = _draft(claim=claim)
+    previous = verdict_correction_publish(draft=draft, now=timezone.now())
     audit_record(
         team=claim.team,
         actor=user,
         action="verdict.correct",
-        target=verdict,
+        target=draft,
         claim=claim,
         before={"verdict": previous.pk, "rating": previous.rating.label},
-        after={"verdict": verdict.pk, "rating": rating.label, "note": verdict.correction_note},
+        after={"verdict": draft.pk, "rating": draft.rating.label, "note": draft.correction_note},
     )
-    claim = _move(claim=claim, user=user, action="correct", extra_after={"verdict": verdict.pk}, target=verdict)
-    webhooks_dispatch(team=claim.team, event=WebhookEvent.VERDICT_CORRECTED, verdict=verdict)
+    claim = _move(claim=claim, user=user, action="publish_correction", extra_after={"verdict": draft.pk}, target=draft)
+    webhooks_dispatch(team=claim.team, event=WebhookEvent.VERDICT_CORRECTED, verdict=draft)
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw_correction(*, claim: Claim, user: User, note: str, version: int | None = None) -> Claim:
+    """Withdraw the correction under way (an editor, or its author), saying why; the claim is published as it was.
+
+    The draft stays in the claim's history, marked withdrawn, and can never be published.
+    """
+    claim, _ = _begin(claim=claim, user=user, action="withdraw_correction", version=version)
+    if not note.strip():
+        raise InvalidInput("Say why the correction is withdrawn.", field="note")
+    draft = verdict_withdraw(draft=_draft(claim=claim), now=timezone.now())
+    return _move(
+        claim=claim,
+        user=user,
+        action="withdraw_correction",
+        extra_after={"verdict": draft.pk, "note": note.strip()},
+        target=draft,
+    )
+
+
+@transaction.atomic
+def claim_retract(*, claim: Claim, user: User, note: str, version: int | None = None) -> Claim:
+    """Retract the published verdict (editors), with a public note; a correction under way is withdrawn.
+
+    The claim leaves the ClaimReview detail and feed; the public corrections log keeps a tombstone
+    (the quote, the retracted rating and summary, the note, when, and the team's name). Tells the
+    team's webhooks ("verdict.retracted").
+    """
+    claim, _ = _begin(claim=claim, user=user, action="retract", version=version)
+    verdict = current_verdict(claim=claim)
+    assert verdict is not None
+    now = timezone.now()
+    draft = pending_correction(claim=claim)
+    if draft is not None:
+        verdict_withdraw(draft=draft, now=now)
+    verdict_retract(verdict=verdict, user=user, note=note, now=now)
+    extra: dict[str, Any] = {"verdict": verdict.pk, "note": verdict.retraction_note}
+    if draft is not None:
+        extra["withdrawn"] = draft.pk
+    claim = _move(claim=claim, user=user, action="retract", extra_after=extra, target=verdict)
+    webhooks_dispatch(team=claim.team, event=WebhookEvent.VERDICT_RETRACTED, verdict=verdict)
     return claim
 
 
@@ -204,6 +287,7 @@ def claim_mark_not_check_worthy(*, claim: Claim, user: User, reason: str, versio
 
 @transaction.atomic
 def claim_reopen(*, claim: Claim, user: User, version: int | None = None) -> Claim:
+    """Reopen a claim set aside or retracted (editors), to check it again; a later publication becomes current."""
     claim, _ = _begin(claim=claim, user=user, action="reopen", version=version)
     return _move(claim=claim, user=user, action="reopen", changes={"not_check_worthy_reason": ""})
 
@@ -223,8 +307,8 @@ def claim_transition(*, claim: Claim, user: User, action: str, version: int | No
         return claim_propose(
             claim=claim, user=user, rating=rating, summary=text["summary"], rationale=text["rationale"], version=version
         )
-    if action == "correct":
-        return claim_correct(
+    if action == "propose_correction":
+        return claim_propose_correction(
             claim=claim,
             user=user,
             rating=rating,
@@ -237,5 +321,15 @@ def claim_transition(*, claim: Claim, user: User, action: str, version: int | No
         return claim_request_changes(claim=claim, user=user, note=text["note"], version=version)
     if action == "not_check_worthy":
         return claim_mark_not_check_worthy(claim=claim, user=user, reason=text["reason"], version=version)
-    simple = {"resume": claim_resume, "approve": claim_approve, "publish": claim_publish, "reopen": claim_reopen}
+    if action in ("withdraw_correction", "retract"):
+        with_note = {"withdraw_correction": claim_withdraw_correction, "retract": claim_retract}
+        return with_note[action](claim=claim, user=user, note=text["note"], version=version)
+    simple = {
+        "resume": claim_resume,
+        "approve": claim_approve,
+        "publish": claim_publish,
+        "approve_correction": claim_approve_correction,
+        "publish_correction": claim_publish_correction,
+        "reopen": claim_reopen,
+    }
     return simple[action](claim=claim, user=user, version=version)

@@ -7,9 +7,19 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from annotations.models import ClaimStatus, Verdict
+from annotations.models import ClaimStatus, Role, Verdict
 from annotations.services.verdicts import verdict_propose
-from tests.factories import ClaimFactory, rating
+from annotations.services.workflow import (
+    claim_approve,
+    claim_approve_correction,
+    claim_assign,
+    claim_propose,
+    claim_propose_correction,
+    claim_publish,
+    claim_publish_correction,
+    claim_retract,
+)
+from tests.factories import ClaimFactory, MembershipFactory, UserFactory, rating
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +115,36 @@ def test_team_feed_filters_by_the_claim(api: Any, article: Any, reviewer: Any, t
     assert claims("assignee=none&q=river") == ["river"]
     assert claims("article_url=https://elsewhere.example.org/story") == []
     assert api.get(f"{url}?status=bogus").status_code == 400
+
+
+def test_the_published_verdict_stays_in_the_feed_until_its_correction_is_published_and_retraction_removes_it(
+    api: Any, claim: Any, reviewer: Any, editor: Any, team: Any
+) -> None:
+    chief = MembershipFactory(team=team, user=UserFactory(username="sam"), role=Role.EDITOR).user
+    claim = claim_assign(claim=claim, user=editor, assignee=reviewer)
+    claim = claim_propose(claim=claim, user=reviewer, rating=rating(team, "False"), summary="It was €38m.")
+    claim = claim_publish(claim=claim_approve(claim=claim, user=chief), user=chief)
+    detail = f"/api/v1/claims/{claim.pk}/claimreview"
+    feed = f"/api/v1/teams/{team.pk}/claimreview"
+
+    def reviews() -> list[str]:
+        return [review["reviewBody"] for review in api.get(feed).json()["results"]]
+
+    assert api.get(detail).json()["reviewBody"] == "It was €38m." and reviews() == ["It was €38m."]
+    claim = claim_propose_correction(
+        claim=claim, user=reviewer, rating=rating(team, "Half true"), summary="It was €44m.", note="Revised tender."
+    )
+    assert api.get(detail).json()["reviewBody"] == "It was €38m." and reviews() == ["It was €38m."]
+    claim = claim_approve_correction(claim=claim, user=editor)
+    assert api.get(detail).json()["reviewBody"] == "It was €38m." and reviews() == ["It was €38m."]
+    claim = claim_publish_correction(claim=claim, user=chief)
+    review = api.get(detail).json()
+    assert review["reviewBody"] == "It was €44m." and review["reviewRating"]["alternateName"] == "Half true"
+    assert review["dateModified"] and reviews() == ["It was €44m."]
+
+    claim = claim_propose_correction(
+        claim=claim, user=reviewer, rating=rating(team, "True"), summary="It was €48m.", note="Final accounts."
+    )
+    claim_retract(claim=claim, user=editor, note="The tender documents were forged.")
+    assert api.get(detail).status_code == 404
+    assert reviews() == []

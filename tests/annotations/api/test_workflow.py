@@ -35,14 +35,26 @@ def test_allowed_transitions_depend_on_role(team, reviewer, editor, in_review):
     assert api(reviewer).get(url).json()["allowed"] == []
 
 
-def test_the_whole_lifecycle_through_the_api(team, reviewer, editor, chief):
-    claim = ClaimFactory(article=ArticleFactory(team=team))
+def stepper(claim):
+    """POST one transition with the claim's current version; the claim JSON."""
     url = f"/api/v1/claims/{claim.pk}/transitions/"
 
     def step(user, **body):
+        body.setdefault("version", Claim.objects.get(pk=claim.pk).version)
         response = api(user).post(url, body, format="json")
         assert response.status_code == 200, response.json()
         return response.json()
+
+    return step
+
+
+def offered(user, claim):
+    return {t["action"]: t for t in api(user).get(f"/api/v1/claims/{claim.pk}/transitions/").json()["allowed"]}
+
+
+def test_the_whole_lifecycle_through_the_api(team, reviewer, editor, chief):
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    step = stepper(claim)
 
     data = step(editor, action="assign", assignee=reviewer.pk, version=1)
     assert data["status"] == "in_research" and data["assignee"]["username"] == "rita" and data["due_at"]
@@ -54,28 +66,93 @@ def test_the_whole_lifecycle_through_the_api(team, reviewer, editor, chief):
     data = step(editor, action="approve")
     data = step(chief, action="publish")
     assert data["status"] == "published" and data["current_verdict"]["published_at"]
-    data = step(chief, action="correct", rating=rating(team, "Half true").pk, summary="Partly.", note="New data.")
-    assert data["current_verdict"]["rating"]["label"] == "Half true"
+    published = data["current_verdict"]["id"]
+
+    correction = offered(reviewer, claim)["propose_correction"]
+    assert correction["needs"] == ["rating", "summary", "rationale", "note"]
+    data = step(
+        reviewer, action="propose_correction", rating=rating(team, "Half true").pk, summary="Partly.", note="New data."
+    )
+    assert data["status"] == "correction_in_review" and data["status_label"] == "Correction in review"
+    assert data["current_verdict"]["id"] == published  # still the published one
+    assert "approve_correction" not in offered(reviewer, claim)
+    assert {"approve_correction", "withdraw_correction", "retract"} <= set(offered(editor, claim))
+    data = step(editor, action="approve_correction")
+    assert data["status"] == "correction_approved" and data["current_verdict"]["id"] == published
+    data = step(chief, action="publish_correction")
+    assert data["status"] == "published" and data["current_verdict"]["rating"]["label"] == "Half true"
+    assert (
+        data["current_verdict"]["corrects"] == published and data["current_verdict"]["correction_note"] == "New data."
+    )
+
+    retract = offered(editor, claim)["retract"]
+    assert retract["needs"] == ["note"] and retract["label"] == "Retract the verdict"
+    data = step(editor, action="retract", note="The budget document was forged.")
+    assert data["status"] == "retracted" and data["current_verdict"] is None
+    assert set(offered(editor, claim)) == {"reopen"}
+    data = step(editor, action="reopen")
+    assert data["status"] == "new"
     actions = list(AuditEvent.objects.filter(claim=claim).values_list("action", flat=True))
-    assert {"claim.assign", "claim.propose", "claim.approve", "claim.publish", "claim.correct"} <= set(actions)
+    assert {
+        "claim.assign",
+        "claim.propose",
+        "claim.approve",
+        "claim.publish",
+        "claim.propose_correction",
+        "claim.approve_correction",
+        "claim.publish_correction",
+        "claim.retract",
+        "claim.reopen",
+        "verdict.correct",
+    } <= set(actions)
+
+
+def test_a_published_claim_refuses_other_steps_with_a_pointer(team, reviewer, editor, chief):
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    step = stepper(claim)
+    step(editor, action="assign", assignee=reviewer.pk)
+    step(reviewer, action="propose", rating=rating(team, "False").pk, summary="No.")
+    step(editor, action="approve")
+    step(chief, action="publish")
+    url = f"/api/v1/claims/{claim.pk}/transitions/"
+    for body in (
+        {"action": "not_check_worthy", "reason": "Opinion."},
+        {"action": "reopen"},
+        {"action": "assign", "assignee": reviewer.pk},
+        {"action": "propose", "rating": rating(team, "True").pk, "summary": "Yes."},
+    ):
+        version = Claim.objects.get(pk=claim.pk).version
+        refused = api(editor).post(url, {**body, "version": version}, format="json")
+        assert refused.status_code == 409, body
+        assert "propose a correction or retract" in refused.json()["error"]["message"]
+    assert set(offered(editor, claim)) == {"propose_correction", "retract"}
+    version = Claim.objects.get(pk=claim.pk).version
+    missing = api(editor).post(url, {"action": "retract", "version": version}, format="json")
+    assert missing.status_code == 400 and "note" in missing.json()["error"]["fields"]
+    refused = api(reviewer).post(url, {"action": "retract", "note": "x", "version": version}, format="json")
+    assert refused.status_code == 403
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.PUBLISHED
 
 
 def test_transition_errors_have_the_error_shape(team, reviewer, editor, in_review, outsider):
     url = f"/api/v1/claims/{in_review.pk}/transitions/"
-    refused = api(reviewer).post(url, {"action": "approve"}, format="json")
+    version = in_review.version
+    refused = api(reviewer).post(url, {"action": "approve", "version": version}, format="json")
     assert refused.status_code == 403 and refused.json()["error"]["status"] == 403
-    missing = api(editor).post(url, {"action": "request_changes"}, format="json")
+    missing = api(editor).post(url, {"action": "request_changes", "version": version}, format="json")
     assert missing.status_code == 400 and "note" in missing.json()["error"]["fields"]
     stale = api(editor).post(url, {"action": "approve", "version": 1}, format="json")
     assert stale.status_code == 409
     assert stale.json()["current"]["version"] == in_review.version
     assert stale.json()["last_change"]["by"]["username"] == "rita"
-    wrong_state = api(editor).post(url, {"action": "publish"}, format="json")
+    wrong_state = api(editor).post(url, {"action": "publish", "version": version}, format="json")
     assert wrong_state.status_code == 409
-    other_rating = api(editor).post(url, {"action": "assign", "assignee": outsider.pk}, format="json")
+    other_rating = api(editor).post(
+        url, {"action": "assign", "assignee": outsider.pk, "version": version}, format="json"
+    )
     assert other_rating.status_code == 400 and "assignee" in other_rating.json()["error"]["fields"]
     assert api(outsider).get(url).status_code == 404
-    assert api(outsider).post(url, {"action": "approve"}, format="json").status_code == 404
+    assert api(outsider).post(url, {"action": "approve", "version": version}, format="json").status_code == 404
     assert Claim.objects.get(pk=in_review.pk).status == ClaimStatus.IN_REVIEW
 
 
@@ -121,7 +198,9 @@ def test_similar_claims_and_linking(team, reviewer, outsider):
     later = ClaimFactory(article=article, exact="flood wall")
     found = api(reviewer).get(f"/api/v1/claims/{later.pk}/similar/").json()["results"]
     assert [c["id"] for c in found] == [earlier.pk] and found[0]["similarity"] == 1.0
-    linked = api(reviewer).post(f"/api/v1/claims/{later.pk}/similar/", {"earlier": earlier.pk}, format="json")
+    linked = api(reviewer).post(
+        f"/api/v1/claims/{later.pk}/similar/", {"earlier": earlier.pk, "version": later.version}, format="json"
+    )
     assert linked.status_code == 200 and linked.json()["status"] == "not_check_worthy"
     assert api(outsider).get(f"/api/v1/claims/{later.pk}/similar/").status_code == 404
 

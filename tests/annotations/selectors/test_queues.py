@@ -7,9 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations.errors import InvalidInput
-from annotations.models import Claim, ClaimStatus, Role
+from annotations.models import AnchorOutcome, Claim, ClaimStatus, Role
 from annotations.selectors.queues import QUEUES, QueueFilters, claims_for_queue, queue_counts, queue_page
-from annotations.services.workflow import claim_approve, claim_assign, claim_propose, claim_publish
+from annotations.services.articles import article_revise
+from annotations.services.workflow import (
+    claim_approve,
+    claim_assign,
+    claim_propose,
+    claim_propose_correction,
+    claim_publish,
+    claim_retract,
+)
 from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, TeamFactory, UserFactory, rating
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +55,7 @@ def test_each_queue_holds_the_right_claims_and_the_counts_agree(team, reviewer, 
         "changes_requested": {c.pk for c in changes},
         "due": {c.pk for c in overdue + soon},
         "published": {c.pk for c in published},
+        "needs_attention": set(),
     }
     assert set(expected) == set(QUEUES)
     for queue, ids in expected.items():
@@ -134,3 +143,55 @@ def test_bad_queue_sort_and_cursor_are_input_errors(team, reviewer):
         assert info.value.field == name
     with pytest.raises(InvalidInput):
         claims_for_queue(team=team, user=reviewer, queue="mine", cursor="WyJ4Il0")  # ["x"]
+
+
+def publish(claim, *, editor, reviewer, chief):
+    claim = claim_assign(claim=claim, user=editor, assignee=reviewer)
+    claim = claim_propose(claim=claim, user=reviewer, rating=rating(claim.team, "False"), summary="No.")
+    return claim_publish(claim=claim_approve(claim=claim, user=chief), user=chief)
+
+
+def test_needs_attention_lists_published_claims_the_article_revision_moved_off_their_quote(
+    team, reviewer, editor, chief, django_assert_num_queries
+):
+    article = ArticleFactory(team=team, source="The wall will cost 48 million euros. The river rose 3 metres.")
+    people = {"editor": editor, "reviewer": reviewer, "chief": chief}
+    fuzzy = publish(ClaimFactory(article=article, exact="The wall will cost 48 million euros"), **people)
+    orphan = publish(ClaimFactory(article=article, exact="The river rose 3 metres"), **people)
+    correcting = publish(ClaimFactory(article=article, exact="will cost"), **people)
+    correcting = claim_propose_correction(
+        claim=correcting, user=reviewer, rating=rating(team, "True"), summary="Yes.", note="New data."
+    )
+    retracted = claim_retract(
+        claim=publish(ClaimFactory(article=article, exact="48 million"), **people), user=editor, note="Forged."
+    )
+    unpublished = ClaimFactory(article=article, exact="wall will")
+    assert claims_for_queue(team=team, user=editor, queue="needs_attention")[0] == []
+
+    article_revise(
+        article=article,
+        user=None,
+        source="Budget news. The wall will cost 49 million euros. Floods were rare this year.",
+        source_format="markdown",
+    )
+    outcomes = dict(Claim.objects.filter(article=article).values_list("pk", "anchor_outcome"))
+    assert outcomes[fuzzy.pk] == AnchorOutcome.FUZZY and outcomes[orphan.pk] == AnchorOutcome.ORPHAN
+    assert outcomes[retracted.pk] != AnchorOutcome.EXACT and outcomes[unpublished.pk] != AnchorOutcome.EXACT
+    Claim.objects.filter(pk=correcting.pk).update(anchor_outcome=AnchorOutcome.FUZZY)
+
+    rows, _ = claims_for_queue(team=team, user=editor, queue="needs_attention")
+    assert {c.pk for c in rows} == {fuzzy.pk, orphan.pk, correcting.pk}
+    assert QUEUES["needs_attention"] == "Needs attention"
+    with django_assert_num_queries(1):
+        counts = queue_counts(team=team, user=editor)
+    assert counts["needs_attention"] == 3 and counts["published"] == 3 and counts["needs_review"] == 1
+
+
+def test_corrections_in_review_wait_in_needs_review_and_are_never_due(team, reviewer, editor, chief):
+    claim = publish(ClaimFactory(article=ArticleFactory(team=team)), editor=editor, reviewer=reviewer, chief=chief)
+    Claim.objects.filter(pk=claim.pk).update(due_at=timezone.now() - datetime.timedelta(days=1))
+    claim_propose_correction(claim=claim, user=reviewer, rating=rating(team, "True"), summary="Yes.", note="New.")
+    for queue, listed in (("needs_review", True), ("published", True), ("due", False), ("mine", False)):
+        rows, _ = claims_for_queue(team=team, user=reviewer, queue=queue)
+        assert (claim.pk in {c.pk for c in rows}) == listed, queue
+    assert queue_counts(team=team, user=reviewer)["overdue"] == 0

@@ -1,34 +1,60 @@
 import datetime
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from annotations.errors import Conflict, InvalidInput, NotAllowed
-from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Role, Verdict
-from annotations.selectors.workflow import TRANSITIONS, transitions_allowed
+from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Role, Verdict, WebhookDelivery, WebhookEvent
+from annotations.selectors.workflow import PUBLISHED_STATUSES, TRANSITIONS, transitions_allowed
+from annotations.services.webhooks import webhook_endpoint_create
 from annotations.services.workflow import (
     ClaimConflict,
     claim_approve,
+    claim_approve_correction,
     claim_assign,
-    claim_correct,
     claim_delete,
     claim_link_duplicate,
     claim_mark_not_check_worthy,
     claim_propose,
+    claim_propose_correction,
     claim_publish,
+    claim_publish_correction,
+    claim_reopen,
     claim_request_changes,
+    claim_retract,
     claim_transition,
     claim_update,
+    claim_withdraw_correction,
     claims_bulk_assign,
+)
+from tests.annotations.services.test_workflow_concurrency import (
+    HOLD_SECONDS,
+    first_holds_its_transaction,
+    run_in_thread,
 )
 from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, TeamFactory, UserFactory, rating
 
 pytestmark = pytest.mark.django_db
 
 S = ClaimStatus
+
+
+@pytest.fixture(autouse=True)
+def published_record_checked_at_once(request):
+    """Check the "a published verdict stays current" trigger after each statement, not at commit
+    (which these tests never reach), so that every service below is held to it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return  # committed transactions: the trigger runs at commit
+    request.getfixturevalue("db")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS verdict_published_stays_current IMMEDIATE")
 
 
 @dataclass
@@ -60,14 +86,30 @@ class Desk:
         claim = claim_approve(claim=claim, user=self.chief)
         if status == S.APPROVED:
             return claim
-        return claim_publish(claim=claim, user=self.chief)
+        claim = claim_publish(claim=claim, user=self.chief)
+        if status == S.PUBLISHED:
+            return claim
+        if status == S.RETRACTED:
+            return claim_retract(claim=claim, user=self.chief, note="The source was forged.")
+        claim = claim_propose_correction(
+            claim=claim, user=self.author, rating=rating(self.team, "Half true"), summary="Partly.", note="New data."
+        )
+        if status == S.CORRECTION_IN_REVIEW:
+            return claim
+        return claim_approve_correction(claim=claim, user=self.chief)
 
     def fields_for(self, action: str) -> dict[str, Any]:
         return {
             "assign": {"assignee": self.reviewer},
             "propose": {"rating": rating(self.team, "Half true"), "summary": "Partly."},
             "request_changes": {"note": "More sources."},
-            "correct": {"rating": rating(self.team, "Mostly false"), "summary": "Mostly not.", "note": "New data."},
+            "propose_correction": {
+                "rating": rating(self.team, "Mostly false"),
+                "summary": "Mostly not.",
+                "note": "New data.",
+            },
+            "withdraw_correction": {"note": "The new data did not hold."},
+            "retract": {"note": "The source was forged."},
             "not_check_worthy": {"reason": "An opinion."},
         }.get(action, {})
 
@@ -101,12 +143,21 @@ MATRIX = [
     ("resume", S.CHANGES_REQUESTED, S.IN_RESEARCH, EVERYONE),
     ("approve", S.IN_REVIEW, S.APPROVED, EDITORS),
     ("publish", S.APPROVED, S.PUBLISHED, EDITORS),
-    ("correct", S.PUBLISHED, S.PUBLISHED, EDITORS),
+    ("propose_correction", S.PUBLISHED, S.CORRECTION_IN_REVIEW, EVERYONE),
+    ("approve_correction", S.CORRECTION_IN_REVIEW, S.CORRECTION_APPROVED, EDITORS),
+    ("publish_correction", S.CORRECTION_APPROVED, S.PUBLISHED, EDITORS),
+    # The correction's author may withdraw it too (test_the_author_may_withdraw_their_correction).
+    ("withdraw_correction", S.CORRECTION_IN_REVIEW, S.PUBLISHED, EDITORS),
+    ("withdraw_correction", S.CORRECTION_APPROVED, S.PUBLISHED, EDITORS),
+    ("retract", S.PUBLISHED, S.RETRACTED, EDITORS),
+    ("retract", S.CORRECTION_IN_REVIEW, S.RETRACTED, EDITORS),
+    ("retract", S.CORRECTION_APPROVED, S.RETRACTED, EDITORS),
     ("not_check_worthy", S.NEW, S.NOT_CHECK_WORTHY, EVERYONE),
     ("not_check_worthy", S.IN_RESEARCH, S.NOT_CHECK_WORTHY, EVERYONE),
     ("not_check_worthy", S.IN_REVIEW, S.NOT_CHECK_WORTHY, EDITORS),
-    ("not_check_worthy", S.PUBLISHED, S.NOT_CHECK_WORTHY, EDITORS),
+    ("not_check_worthy", S.APPROVED, S.NOT_CHECK_WORTHY, EDITORS),
     ("reopen", S.NOT_CHECK_WORTHY, S.NEW, EDITORS),
+    ("reopen", S.RETRACTED, S.NEW, EDITORS),
 ]
 
 
@@ -202,21 +253,261 @@ def test_publishing_stamps_the_verdict(desk):
     assert claim.status == S.PUBLISHED and verdict.published_at is not None
 
 
-def test_a_correction_is_a_new_verdict_and_the_old_one_stays_visible(desk):
-    claim = desk.claim_in(S.PUBLISHED)
-    old = Verdict.objects.get(claim=claim, is_current=True)
-    claim = claim_correct(
-        claim=claim, user=desk.editor, rating=rating(desk.team, "Half true"), summary="Partly.", note="New figures."
+def published_verdict(claim: Claim) -> Verdict:
+    return Verdict.objects.get(claim=claim, is_current=True, published_at__isnull=False)
+
+
+def test_a_correction_goes_through_review_while_the_published_verdict_stays_current(desk):
+    webhook_endpoint_create(
+        team=desk.team, user=desk.admin, url="https://hooks.example.org/fc", events=[WebhookEvent.VERDICT_CORRECTED]
     )
-    new = Verdict.objects.get(claim=claim, is_current=True)
+    claim = desk.claim_in(S.PUBLISHED)
+    old = published_verdict(claim)
+
+    claim = claim_propose_correction(
+        claim=claim,
+        user=desk.reviewer,
+        rating=rating(desk.team, "Half true"),
+        summary=" Partly. ",
+        rationale="The budget was revised.",
+        note=" New figures. ",
+    )
+    draft = Verdict.objects.get(claim=claim, corrects=old)
+    assert claim.status == S.CORRECTION_IN_REVIEW
+    assert not draft.is_current and draft.published_at is None and draft.approved_at is None
+    assert draft.summary == "Partly." and draft.correction_note == "New figures." and draft.author == desk.reviewer
+    assert published_verdict(claim) == old  # still current and public meanwhile
+    assert AuditEvent.objects.filter(claim=claim, action="verdict.propose_correction", target_id=draft.pk).exists()
+
+    claim = claim_approve_correction(claim=claim, user=desk.editor)
+    draft.refresh_from_db()
+    assert claim.status == S.CORRECTION_APPROVED and draft.approved_by == desk.editor and draft.approved_at
+    assert published_verdict(claim) == old and not WebhookDelivery.objects.exists()
+
+    claim = claim_publish_correction(claim=claim, user=desk.chief)
+    draft.refresh_from_db()
     old.refresh_from_db()
     assert claim.status == S.PUBLISHED
-    assert new.corrects == old and new.correction_note == "New figures." and new.published_at is not None
-    assert not old.is_current and old.published_at is not None
-    assert AuditEvent.objects.filter(claim=claim, action="verdict.correct", target_id=new.pk).exists()
+    assert draft.is_current and draft.published_at is not None and published_verdict(claim) == draft
+    assert not old.is_current and old.published_at is not None and old.retracted_at is None
+    event = AuditEvent.objects.get(claim=claim, action="verdict.correct")
+    assert event.before["verdict"] == old.pk and event.after == {
+        "verdict": draft.pk,
+        "rating": "Half true",
+        "note": "New figures.",
+    }
+    [delivery] = WebhookDelivery.objects.filter(team=desk.team)
+    assert delivery.event == "verdict.corrected" and delivery.payload["verdict"]["id"] == draft.pk
+    assert delivery.payload["verdict"]["corrects"] == old.pk
+
+
+def test_a_correction_needs_a_rating_a_summary_and_a_note(desk):
+    claim = desk.claim_in(S.PUBLISHED)
+    for fields, name in (
+        ({"rating": None, "summary": "Partly.", "note": "New."}, "rating"),
+        ({"rating": rating(desk.team, "True"), "summary": " ", "note": "New."}, "summary"),
+        ({"rating": rating(desk.team, "True"), "summary": "Yes.", "note": " "}, "note"),
+    ):
+        with pytest.raises(InvalidInput) as info:
+            claim_transition(claim=claim, user=desk.editor, action="propose_correction", **fields)
+        assert info.value.field == name
+    claim.refresh_from_db()
+    assert claim.status == S.PUBLISHED and not Verdict.objects.filter(claim=claim, corrects__isnull=False).exists()
+
+
+def test_the_corrections_author_cannot_approve_it_even_as_editor(desk):
+    claim = desk.claim_in(S.PUBLISHED)
+    claim = claim_propose_correction(
+        claim=claim, user=desk.editor, rating=rating(desk.team, "True"), summary="Yes.", note="New data."
+    )
+    own = Membership.objects.get(team=desk.team, user=desk.editor)
+    offered = {t.action for t in transitions_allowed(claim=claim, membership=own)}
+    assert "approve_correction" not in offered and {"withdraw_correction", "retract"} <= offered
+    with pytest.raises(NotAllowed, match="other than its author"):
+        claim_approve_correction(claim=claim, user=desk.editor)
+    with pytest.raises(Conflict, match="not possible while the claim is correction in review"):
+        claim_publish_correction(claim=claim, user=desk.chief)  # not approved yet
+    claim = claim_approve_correction(claim=claim, user=desk.chief)
+    assert claim.status == S.CORRECTION_APPROVED
+
+
+def test_the_author_may_withdraw_their_correction_and_it_is_never_published(desk):
+    claim = desk.claim_in(S.CORRECTION_IN_REVIEW)  # proposed by desk.author, a reviewer
+    old = published_verdict(claim)
+    draft = Verdict.objects.get(claim=claim, corrects=old)
+    author = Membership.objects.get(team=desk.team, user=desk.author)
+    other_reviewer = Membership.objects.get(team=desk.team, user=desk.reviewer)
+    assert "withdraw_correction" in {t.action for t in transitions_allowed(claim=claim, membership=author)}
+    assert "withdraw_correction" not in {t.action for t in transitions_allowed(claim=claim, membership=other_reviewer)}
+    with pytest.raises(NotAllowed, match="editor or the correction's author"):
+        claim_withdraw_correction(claim=claim, user=desk.reviewer, note="No.")
     with pytest.raises(InvalidInput) as info:
-        claim_correct(claim=claim, user=desk.editor, rating=rating(desk.team, "True"), summary="Yes.", note="")
+        claim_withdraw_correction(claim=claim, user=desk.author, note=" ")
     assert info.value.field == "note"
+
+    claim = claim_withdraw_correction(claim=claim, user=desk.author, note="The new data did not hold.")
+    draft.refresh_from_db()
+    assert claim.status == S.PUBLISHED and published_verdict(claim) == old
+    assert draft.withdrawn_at is not None and draft.published_at is None and not draft.is_current
+    event = AuditEvent.objects.get(claim=claim, action="claim.withdraw_correction")
+    assert event.after["note"] == "The new data did not hold." and event.after["verdict"] == draft.pk
+    with pytest.raises(Conflict):
+        claim_publish_correction(claim=claim, user=desk.chief)
+
+    # A new correction may be proposed; the withdrawn one stays in the history.
+    claim = claim_propose_correction(
+        claim=claim, user=desk.author, rating=rating(desk.team, "True"), summary="Yes.", note="Other data."
+    )
+    assert claim.status == S.CORRECTION_IN_REVIEW
+    assert Verdict.objects.filter(claim=claim).count() == 3
+
+
+def test_retracting_takes_the_verdict_down_and_withdraws_a_correction_under_way(desk):
+    webhook_endpoint_create(
+        team=desk.team, user=desk.admin, url="https://hooks.example.org/fc", events=[WebhookEvent.VERDICT_RETRACTED]
+    )
+    claim = desk.claim_in(S.CORRECTION_APPROVED)
+    old = published_verdict(claim)
+    draft = Verdict.objects.get(claim=claim, corrects=old)
+    with pytest.raises(InvalidInput) as info:
+        claim_retract(claim=claim, user=desk.editor, note="  ")
+    assert info.value.field == "note"
+
+    claim = claim_retract(claim=claim, user=desk.editor, note=" The source was forged. ")
+    old.refresh_from_db()
+    draft.refresh_from_db()
+    assert claim.status == S.RETRACTED
+    assert old.retracted_at is not None and old.retracted_by == desk.editor
+    assert old.retraction_note == "The source was forged." and not old.is_current and old.published_at
+    assert draft.withdrawn_at == old.retracted_at and draft.published_at is None
+    assert not Verdict.objects.filter(claim=claim, is_current=True).exists()
+    event = AuditEvent.objects.get(claim=claim, action="claim.retract")
+    assert event.after == {
+        "status": S.RETRACTED,
+        "verdict": old.pk,
+        "note": "The source was forged.",
+        "withdrawn": draft.pk,
+    }
+    [delivery] = WebhookDelivery.objects.filter(team=desk.team)
+    assert delivery.event == "verdict.retracted"
+    assert delivery.payload["verdict"]["retraction_note"] == "The source was forged."
+    assert delivery.payload["verdict"]["retracted_at"] == old.retracted_at.isoformat()
+    assert "retracted_by" not in delivery.payload["verdict"]
+
+
+def test_a_retracted_claim_can_be_reopened_and_a_later_publication_becomes_current(desk):
+    claim = desk.claim_in(S.RETRACTED)
+    retracted = Verdict.objects.get(claim=claim, retracted_at__isnull=False)
+    for action in ("propose", "assign", "not_check_worthy", "propose_correction", "retract"):
+        with pytest.raises(Conflict, match="reopen the claim"):
+            claim_transition(claim=claim, user=desk.editor, action=action, **desk.fields_for(action))
+    with pytest.raises(NotAllowed):
+        claim_reopen(claim=claim, user=desk.reviewer)
+    claim = claim_reopen(claim=claim, user=desk.editor)
+    assert claim.status == S.NEW
+    claim = claim_assign(claim=claim, user=desk.editor, assignee=desk.author)
+    claim = claim_propose(claim=claim, user=desk.author, rating=rating(desk.team, "True"), summary="It was built.")
+    claim = claim_publish(claim=claim_approve(claim=claim, user=desk.chief), user=desk.chief)
+    current = published_verdict(claim)
+    retracted.refresh_from_db()
+    assert claim.status == S.PUBLISHED and current.summary == "It was built." and current.corrects is None
+    assert retracted.retracted_at is not None and not retracted.is_current
+
+
+REFUSED_ON_THE_RECORD = ("not_check_worthy", "reopen", "propose", "assign", "request_changes", "approve", "publish")
+
+
+@pytest.mark.parametrize("status", sorted(PUBLISHED_STATUSES))
+@pytest.mark.parametrize("action", REFUSED_ON_THE_RECORD)
+def test_a_published_claim_refuses_every_other_step(desk, status, action):
+    claim = desk.claim_in(status)
+    version = claim.version
+    with pytest.raises(Conflict, match="propose a correction or retract"):
+        claim_transition(claim=claim, user=desk.admin, action=action, version=version, **desk.fields_for(action))
+    claim.refresh_from_db()
+    assert claim.status == status and claim.version == version
+    admin = Membership.objects.get(team=desk.team, user=desk.admin)
+    assert not {t.action for t in transitions_allowed(claim=claim, membership=admin)} & set(REFUSED_ON_THE_RECORD)
+
+
+@pytest.mark.parametrize("status", [*sorted(PUBLISHED_STATUSES), S.RETRACTED])
+def test_a_claim_on_the_record_keeps_its_wording_but_can_be_planned(desk, status):
+    claim = desk.claim_in(status)
+    for name, value in (
+        ("restated", "Something else."),
+        ("claimant", "Someone"),
+        ("claim_date", datetime.date(2025, 1, 2)),
+    ):
+        with pytest.raises(Conflict, match=r"propose a correction or retract|reopen the claim"):
+            claim_update(claim=claim, user=desk.editor, version=claim.version, **{name: value})
+    claim.refresh_from_db()
+    due = timezone.now() + datetime.timedelta(days=3)
+    planned = claim_update(
+        claim=claim, user=desk.editor, version=claim.version, priority=3, due_at=due, assignee=desk.reviewer
+    )
+    assert planned.status == status and planned.priority == 3 and planned.assignee == desk.reviewer
+    # Sending the wording unchanged along with a planning field is not an edit of the wording.
+    same = claim_update(claim=planned, user=desk.editor, version=planned.version, claimant="", priority=2)
+    assert same.priority == 2
+
+
+@pytest.mark.parametrize("status", [*sorted(PUBLISHED_STATUSES), S.RETRACTED])
+def test_a_claim_on_the_record_cannot_be_deleted(desk, status):
+    claim = desk.claim_in(status)
+    with pytest.raises(Conflict):
+        claim_delete(claim=claim, user=desk.admin)
+    if status == S.RETRACTED:  # reopened, it is still on the record (its tombstone)
+        claim = claim_reopen(claim=claim, user=desk.editor)
+        with pytest.raises(Conflict, match="corrections log"):
+            claim_delete(claim=claim, user=desk.admin)
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_linking_a_published_claim_records_the_link_without_closing_it(desk):
+    earlier = desk.claim_in(S.PUBLISHED)
+    for status in sorted(PUBLISHED_STATUSES):
+        claim = desk.claim_in(status)
+        linked = claim_link_duplicate(claim=claim, earlier=earlier, user=desk.editor)
+        assert linked.status == status and linked.duplicate_of == earlier and not linked.not_check_worthy_reason
+        assert Verdict.objects.filter(claim=claim, is_current=True, published_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_publishing_a_correction_at_once_record_exactly_one(team, editor, reviewer):
+    second_editor = MembershipFactory(team=team, user=UserFactory(username="sam"), role=Role.EDITOR).user
+    third_editor = MembershipFactory(team=team, user=UserFactory(username="erin"), role=Role.EDITOR).user
+    claim: Any = ClaimFactory(article=ArticleFactory(team=team))
+    claim = claim_assign(claim=claim, user=editor, assignee=reviewer)
+    claim = claim_propose(claim=claim, user=reviewer, rating=rating(team, "False"), summary="No.")
+    claim = claim_publish(claim=claim_approve(claim=claim, user=editor), user=editor)
+    old = Verdict.objects.get(claim=claim, is_current=True)
+    claim = claim_propose_correction(
+        claim=claim, user=reviewer, rating=rating(team, "Half true"), summary="Partly.", note="New data."
+    )
+    claim = claim_approve_correction(claim=claim, user=third_editor)
+    draft = Verdict.objects.get(claim=claim, corrects=old)
+
+    locked = threading.Event()
+    outcome: dict[str, Any] = {}
+    first = run_in_thread(
+        first_holds_its_transaction(lambda: claim_publish_correction(claim=claim, user=editor), locked),
+        outcome,
+        "first",
+    )
+    assert locked.wait(10)
+    started = time.monotonic()
+    second = run_in_thread(lambda: claim_publish_correction(claim=claim, user=second_editor), outcome, "second")
+    first.join(10)
+    second.join(10)
+
+    assert isinstance(outcome["first"], Claim) and outcome["first"].status == S.PUBLISHED
+    assert isinstance(outcome["second"], Conflict) and not isinstance(outcome["second"], ClaimConflict)
+    assert outcome["second_done"] - started >= HOLD_SECONDS * 0.5
+    assert list(Verdict.objects.filter(corrects=old, published_at__isnull=False)) == [draft]
+    assert Verdict.objects.get(claim=claim, is_current=True) == draft
+    assert AuditEvent.objects.filter(claim=claim, action="claim.publish_correction").count() == 1
+    assert AuditEvent.objects.filter(claim=claim, action="verdict.correct").count() == 1
+    assert Claim.objects.get(pk=claim.pk).version == claim.version + 1
 
 
 def test_a_stale_version_on_a_transition_is_refused(desk):
@@ -282,7 +573,7 @@ def test_claim_delete(desk):
     assert AuditEvent.objects.filter(action="claim.delete", target_id=own.pk).exists()
     with pytest.raises(NotAllowed):
         claim_delete(claim=desk.claim_in(S.NEW), user=desk.reviewer)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="propose a correction or retract"):
         claim_delete(claim=desk.claim_in(S.PUBLISHED), user=desk.editor)
     reviewed = desk.claim_in(S.IN_REVIEW)
     claim_delete(claim=reviewed, user=desk.editor)

@@ -66,7 +66,7 @@ def test_orphans_are_listed_apart_with_their_old_quote(client, reviewer, team):
     sidebar, orphans = html.split('id="orphan-list"')
     assert f'data-claim-id="{orphan.pk}"' in orphans and "“Gamma delta”" in orphans
     assert f'data-claim-id="{orphan.pk}"' not in sidebar.split('id="claim-list"')[1]
-    assert "Orphaned claims" in html and "revision <span id=\"article-revision\">2</span>" in html
+    assert "Orphaned claims" in html and 'revision <span id="article-revision">2</span>' in html
 
 
 def test_other_teams_cannot_read_or_edit(client, outsider, team):
