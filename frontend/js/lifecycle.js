@@ -9,6 +9,9 @@ export const STATUS_LABELS = {
   changes_requested: "Changes requested",
   approved: "Approved",
   published: "Published",
+  correction_in_review: "Correction in review",
+  correction_approved: "Correction approved",
+  retracted: "Retracted",
   not_check_worthy: "Not check-worthy",
 };
 
@@ -22,6 +25,12 @@ const LIFECYCLE_ACTIONS = {
   "claim.approve": "Verdict approved",
   "claim.publish": "Verdict published",
   "claim.correct": "Published verdict corrected",
+  "claim.propose_correction": "Correction proposed",
+  "claim.approve_correction": "Correction approved",
+  "claim.publish_correction": "Correction published",
+  "claim.withdraw_correction": "Correction withdrawn",
+  "claim.retract": "Verdict retracted",
+  "claim.restore_published": "Published verdict restored to the record",
   "claim.not_check_worthy": "Set aside as not check-worthy",
   "claim.reopen": "Reopened",
   "claim.link_duplicate": "Linked to an already-checked claim",
@@ -44,6 +53,9 @@ function detailOf(event, usernames) {
         ? `to ${usernames.get(Number(after.assignee)) || `user #${after.assignee}`}`
         : "";
     case "claim.request_changes":
+    case "claim.propose_correction":
+    case "claim.withdraw_correction":
+    case "claim.retract":
       return after.note || "";
     case "claim.not_check_worthy":
       return after.not_check_worthy_reason || "";

@@ -33,6 +33,24 @@ test("lifecycle entries keep lifecycle events in time order with the status each
   assert.equal(entries[1].when, "2025-05-01T10:02:00Z");
 });
 
+test("corrections and retractions read in the timeline with their notes", () => {
+  const events = [
+    event(1, "claim.propose_correction", rita, { status: "correction_in_review", verdict: 13, note: "The budget was revised." }),
+    event(2, "claim.approve_correction", eddie, { status: "correction_approved", verdict: 13 }),
+    event(3, "claim.publish_correction", eddie, { status: "published", verdict: 13 }),
+    event(4, "claim.retract", eddie, { status: "retracted", verdict: 13, note: "The source was fabricated." }),
+  ];
+  assert.deepEqual(
+    lifecycleEntries(events).map((e) => [e.label, e.statusLabel, e.detail]),
+    [
+      ["Correction proposed", "Correction in review", "The budget was revised."],
+      ["Correction approved", "Correction approved", ""],
+      ["Correction published", "Published", ""],
+      ["Verdict retracted", "Retracted", "The source was fabricated."],
+    ],
+  );
+});
+
 test("an unknown assignee and a system actor still read", () => {
   const [entry] = lifecycleEntries([event(1, "claim.assign", null, { status: "in_research", assignee: 7 })]);
   assert.equal(entry.who, "system");
