@@ -4,37 +4,63 @@
 import { reanchor } from "./anchoring.js";
 import { CodePointIndex } from "./codepoints.js";
 
+const ORPHAN = Object.freeze({ start: null, end: null, outcome: "orphan", score: 0 });
+
 /**
- * Where to show `claim` in `text` (a CodePointIndex or string), by the same rules
- * the server applies on a revision: the stored position when the quote is still
- * there (or the server already recorded a fuzzy match), else a re-anchor.
+ * Where to show `claim` in `text` (a CodePointIndex or string) of the article's revision
+ * `revision`. The server re-anchors every claim on a revision and records its outcome for
+ * `claim.anchored_revision`; only for that revision are a fuzzy position and an orphan taken on
+ * trust. Any other stored position is used only where the text there is the claim's quote, else
+ * the claim is re-anchored here by the same rules as the server. A claim anchored to a newer
+ * revision than the page shows sits in this older text where it was before that edit, so its
+ * "moved" is not shown.
  * Returns {start, end, outcome, score}; start and end are null for an orphan.
  */
-export function placeClaim(text, claim) {
+export function placeClaim(text, claim, revision = null) {
   const index = text instanceof CodePointIndex ? text : new CodePointIndex(text);
   const { start, end } = claim;
+  const anchoredHere = !Number.isInteger(revision) || !Number.isInteger(claim.anchored_revision) || claim.anchored_revision === revision;
   const positioned = Number.isInteger(start) && Number.isInteger(end) && start < end && end <= index.length;
-  if (positioned && (claim.anchor_outcome === "fuzzy" || index.slice(start, end) === claim.exact)) {
-    return { start, end, outcome: claim.anchor_outcome || "exact", score: claim.anchor_score ?? 1 };
+  if (anchoredHere && claim.anchor_outcome === "orphan" && start == null) return ORPHAN;
+  if (positioned && anchoredHere && claim.anchor_outcome === "fuzzy") {
+    return { start, end, outcome: "fuzzy", score: claim.anchor_score ?? 0 };
+  }
+  if (positioned && index.slice(start, end) === claim.exact) {
+    if (anchoredHere) return { start, end, outcome: claim.anchor_outcome || "exact", score: claim.anchor_score ?? 1 };
+    return { start, end, outcome: "exact", score: 1 };
   }
   const quote = { exact: claim.exact || "", prefix: claim.prefix || "", suffix: claim.suffix || "" };
   const position = Number.isInteger(start) && Number.isInteger(end) ? { start, end } : null;
-  return reanchor(index.str, quote, position);
+  const place = reanchor(index.str, quote, position);
+  const claimIsAhead = Number.isInteger(revision) && Number.isInteger(claim.anchored_revision) && claim.anchored_revision > revision;
+  return claimIsAhead && place.outcome === "moved" ? { ...place, outcome: "exact" } : place;
 }
 
-/** Claims placed in the text, split into those shown in document order and the orphans. */
-export function arrangeClaims(text, claims) {
+/** Claims placed in the text of `revision`, split into those shown in document order and the orphans. */
+export function arrangeClaims(text, claims, revision = null) {
   const index = text instanceof CodePointIndex ? text : new CodePointIndex(text);
   const placed = [];
   const orphans = [];
   for (const claim of claims) {
-    const place = placeClaim(index, claim);
+    const place = placeClaim(index, claim, revision);
     if (place.start === null) orphans.push({ claim, place });
     else placed.push({ claim, place });
   }
   placed.sort((a, b) => a.place.start - b.place.start || b.place.end - a.place.end || a.claim.id - b.claim.id);
   orphans.sort((a, b) => a.claim.id - b.claim.id);
   return { placed, orphans };
+}
+
+/** The badge for a placement ("moved", "fuzzy 82%", "orphan"), or "" for an exact one. */
+export function anchorLabel(place) {
+  if (!place.outcome || place.outcome === "exact") return "";
+  if (place.outcome === "fuzzy") return `fuzzy ${Math.round((place.score ?? 0) * 100)}%`;
+  return place.outcome;
+}
+
+/** What a fuzzy highlight says about itself (its title and description). */
+export function fuzzyDescription(place) {
+  return `Approximate match, ${Math.round((place.score ?? 0) * 100)}% alike: the article text changed since this claim was marked.`;
 }
 
 /**

@@ -1,19 +1,23 @@
-// Live updates: poll the article's claims changed since the last answer, so
-// other people's claims appear without a reload. A full reload every few polls
+// Live updates: on every tick, ask whether the article has a newer revision (a conditional GET
+// answered 304 while it has not) and poll the article's claims changed since the last answer,
+// so other people's revisions and claims appear without a reload. A full reload every few polls
 // also notices deleted claims.
 
-import { apiList } from "./api.js";
+import { API_ROOT, apiList } from "./api.js";
 import { latestUpdate } from "./claims.js";
+import { etagRevision, ifNoneMatch } from "./revisions.js";
 
 export const POLL_MS = 3000;
 export const FULL_EVERY = 10;
 
 export class LivePoller {
-  constructor({ articleId, since, onClaims, onFull, interval = POLL_MS }) {
+  constructor({ articleId, since, revision, onClaims, onFull, onRevision, interval = POLL_MS }) {
     this.articleId = articleId;
     this.since = since;
+    this.revision = revision;
     this.onClaims = onClaims;
     this.onFull = onFull;
+    this.onRevision = onRevision;
     this.interval = interval;
     this.polls = 0;
     this.timer = null;
@@ -37,10 +41,37 @@ export class LivePoller {
     this.since = latestUpdate(this.since, claims);
   }
 
+  /** The article if it is past the latest revision seen (which then moves on), else null. */
+  async newerRevision() {
+    const response = await fetch(`${API_ROOT}articles/${this.articleId}/`, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json", "If-None-Match": ifNoneMatch(this.revision) },
+    });
+    if (response.status === 304 || !response.ok) return null;
+    const tagged = etagRevision(response.headers.get("ETag"));
+    if (tagged !== null && tagged <= this.revision) return null;
+    const article = await response.json();
+    if (!Number.isInteger(article.revision) || article.revision <= this.revision) return null;
+    this.revision = article.revision;
+    return article;
+  }
+
+  /** Look for a newer revision now (e.g. a claim just came back anchored to one). */
+  async checkRevision() {
+    try {
+      const article = await this.newerRevision();
+      if (article) await this.onRevision(article);
+    } catch {
+      // The next tick asks again.
+    }
+  }
+
   async tick() {
     if (this.busy || document.visibilityState === "hidden") return;
     this.busy = true;
     try {
+      await this.checkRevision();
       this.polls += 1;
       const base = `articles/${this.articleId}/claims/?page_size=500`;
       if (this.polls % FULL_EVERY === 0) {

@@ -2,7 +2,7 @@
 // verdict form, comments, and the full history.
 // Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
 
-import { api, apiList } from "./api.js";
+import { ApiError, api, apiList } from "./api.js";
 import { apiForm, el, field, formatDate, select } from "./panel-dom.js";
 
 export const discussionMethods = {
@@ -29,10 +29,22 @@ export const discussionMethods = {
     const rationale = el("textarea", { name: "rationale", rows: 4 });
     return apiForm("Verdict", [field("Rating", rating), field("Summary", summary), field("Rationale", rationale)], "Save verdict",
       async (data, form) => {
-        await api(`claims/${this.claim.id}/verdicts/`, {
-          method: "POST",
-          body: { rating: Number(data.get("rating")), summary: data.get("summary"), rationale: data.get("rationale") },
-        });
+        const body = {
+          rating: Number(data.get("rating")),
+          summary: data.get("summary"),
+          rationale: data.get("rationale"),
+          version: this.claim.version,
+        };
+        try {
+          await api(`claims/${this.claim.id}/verdicts/`, { method: "POST", body });
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 409 && error.body && error.body.current) {
+            // Keep the typed verdict; show the claim as it is now, then the user saves again.
+            this.setClaim(error.body.current);
+            throw new Error("Someone else changed this claim meanwhile. Check it above and save the verdict again.");
+          }
+          throw error;
+        }
         form.reset();
         this.setClaim(await api(`claims/${this.claim.id}/`));
         this.announce("Verdict saved.");
@@ -50,8 +62,12 @@ export const discussionMethods = {
       el("ol", { className: "corrections", "aria-labelledby": "panel-corrections-h" }, ...log.map(({ verdict, correction }) => {
         const item = el("li", { className: "corrected-verdict", dataset: { verdictId: verdict.id } },
           el("span", { className: "rating", text: verdict.rating ? verdict.rating.label : "" }),
-          ` published ${formatDate(verdict.published_at)}${verdict.author ? ` by ${verdict.author.username}` : ""}, since corrected`,
+          ` published ${formatDate(verdict.published_at)}${verdict.author ? ` by ${verdict.author.username}` : ""}`,
+          verdict.retracted_at ? `, retracted ${formatDate(verdict.retracted_at)}` : ", since corrected",
           el("p", { className: "verdict-summary", text: verdict.summary }));
+        if (verdict.retracted_at) {
+          item.append(el("p", { className: "retraction-note", text: `Retraction: ${verdict.retraction_note}` }));
+        }
         if (correction) {
           item.append(el("p", { className: "correction-note", text: `Correction${correction.by ? ` by ${correction.by}` : ""}: ${correction.note}` }));
         }

@@ -5,6 +5,7 @@
 
 import { api, apiList } from "./api.js";
 import { excerpt } from "./claims.js";
+import { isStale } from "./conflicts.js";
 import { correctionsLog, lifecycleEntries, linkedTo, statusLabel } from "./lifecycle.js";
 import { apiForm, el, field, formatDate, select } from "./panel-dom.js";
 
@@ -17,7 +18,14 @@ const NEED_LABELS = {
   reason: "Reason",
   note: "Note",
 };
-const NOTE_LABELS = { request_changes: "What needs to change", correct: "Correction note" };
+const NOTE_LABELS = {
+  request_changes: "What needs to change",
+  propose_correction: "Correction note",
+  withdraw_correction: "Why the correction is withdrawn",
+  retract: "Public retraction note",
+};
+// Statuses with a verdict on the public record (or taken back from it): their history has a corrections log.
+const ON_RECORD = new Set(["published", "correction_in_review", "correction_approved", "retracted"]);
 const OPTIONAL_NEEDS = new Set(["rationale"]);
 
 export const workflowMethods = {
@@ -35,7 +43,8 @@ export const workflowMethods = {
   /** The audit events: the lifecycle timeline, the corrections log and the full history. */
   async loadActivity() {
     const claimId = this.claim.id;
-    const published = Boolean(this.claim.current_verdict && this.claim.current_verdict.published_at);
+    const published =
+      ON_RECORD.has(this.claim.status) || Boolean(this.claim.current_verdict && this.claim.current_verdict.published_at);
     let events;
     let verdicts = [];
     let members;
@@ -126,22 +135,24 @@ export const workflowMethods = {
     try {
       const claim = await api(`claims/${this.claim.id}/similar/`, {
         method: "POST",
-        body: { earlier: earlier.id, version: this.claim.version },
+        // The version whose workflow the user saw (see ClaimPanel.refresh).
+        body: { earlier: earlier.id, version: this.loadedVersion ?? this.claim.version },
       });
       this.linkedTo = earlier.id;
-      this.setClaim(claim);
+      this.setClaim(claim, { own: "workflow" });
       this.renderSimilar();
       this.announce(`Linked to already-checked claim #${earlier.id}.`);
       this.sections.similar.querySelector(".linked-note")?.setAttribute("tabindex", "-1");
     } catch (error) {
       button.disabled = false;
-      this.announce(error.message);
+      if (isStale(error)) await this.workflowConflict(error.body);
+      else this.announce(error.message);
     }
   },
 
   needControl(action, name) {
     const current = this.claim.current_verdict;
-    const prefill = ["propose", "correct"].includes(action) && current ? current : null;
+    const prefill = ["propose", "propose_correction"].includes(action) && current ? current : null;
     if (name === "assignee") {
       const control = select("assignee", [{ value: "", label: "Choose a member" }], "");
       this.members().then((members) => {
@@ -217,11 +228,19 @@ export const workflowMethods = {
   },
 
   async transition(action, values) {
-    const claim = await api(`claims/${this.claim.id}/transitions/`, {
-      method: "POST",
-      body: { action, ...values, version: this.claim.version },
-    });
-    this.setClaim(claim);
+    let claim;
+    try {
+      claim = await api(`claims/${this.claim.id}/transitions/`, {
+        method: "POST",
+        // The version whose actions the user saw, not a newer one polling brought meanwhile.
+        body: { action, ...values, version: this.loadedVersion ?? this.claim.version },
+      });
+    } catch (error) {
+      if (!isStale(error)) throw error;
+      await this.workflowConflict(error.body, action, values);
+      return;
+    }
+    this.setClaim(claim, { own: "workflow" });
     this.announce(`Claim is now ${claim.status_label || claim.status}.`);
     // The buttons were replaced: keep the keyboard in the workflow section.
     this.sections.workflow.setAttribute("tabindex", "-1");

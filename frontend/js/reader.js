@@ -1,12 +1,14 @@
 // The reading view: highlights, marking claims from a selection, the sidebar,
-// the claim panel and live updates. Pure logic lives in claims.js and
-// anchoring.js; DOM offsets in text-map.js; the server is reached through api.js.
+// the claim panel, live updates and following new revisions of the article. Pure logic
+// lives in claims.js, revisions.js and anchoring.js; DOM offsets in text-map.js; the
+// server is reached through api.js.
 
 import { ApiError, api, apiList } from "./api.js";
 import { ClaimPanel } from "./claim-panel.js";
-import { arrangeClaims, errorMessages, isTypingTarget, mergeClaims, stepClaim } from "./claims.js";
+import { arrangeClaims, errorMessages, fuzzyDescription, isTypingTarget, mergeClaims, stepClaim } from "./claims.js";
 import { CodePointIndex } from "./codepoints.js";
 import { LivePoller } from "./live.js";
+import { markBody, refusedForRevision, revisionNotice, revisionPlan, revisionSummary } from "./revisions.js";
 import { Sidebar } from "./sidebar.js";
 import { clearHighlights, highlightMany, marksOf, rangeToOffsets } from "./text-map.js";
 
@@ -21,20 +23,30 @@ class Reader {
     this.activeId = null;
     this.pendingSpan = null;
     this.renderDeferred = false;
+    this.pointerDown = false;
+    this.pending = null; // a newer revision of the article, waiting for the reviewer
+    this.applying = null;
     this.markButton = doc.getElementById("mark-claim-button");
     this.status = doc.getElementById("reader-status");
+    this.markError = doc.getElementById("mark-error");
+    this.revisionLabel = doc.getElementById("article-revision");
+    this.notice = doc.getElementById("revision-notice");
+    this.noticeText = doc.getElementById("revision-notice-text");
     this.sidebar = new Sidebar(doc, { onOpen: (id, options) => this.openClaim(id, options) });
     this.panel = new ClaimPanel(doc, {
       page,
       onChange: (claim) => this.upsert([claim]),
       onDelete: (id) => this.remove(id),
       onClose: () => this.setActive(null),
+      onSettled: () => this.followRevision(),
     });
     this.live = new LivePoller({
       articleId: page.articleId,
       since: page.serverNow,
+      revision: page.revision,
       onClaims: (claims) => this.upsert(claims),
       onFull: (claims) => this.replaceAll(claims),
+      onRevision: (article) => this.onRevision(article),
     });
     this.bind();
   }
@@ -55,35 +67,47 @@ class Reader {
   // --- rendering --------------------------------------------------------------------------
 
   selecting() {
+    if (this.pointerDown) return true;
     const selection = this.doc.getSelection();
-    return selection && !selection.isCollapsed && this.root.contains(selection.anchorNode);
+    return Boolean(selection && !selection.isCollapsed && this.root.contains(selection.anchorNode));
   }
 
   render() {
-    const arranged = arrangeClaims(this.index, Array.from(this.claims.values()));
+    const arranged = arrangeClaims(this.index, Array.from(this.claims.values()), this.page.revision);
     this.order = arranged.placed.map(({ claim }) => claim.id);
     this.sidebar.render(arranged);
     if (this.selecting()) {
       // Rewrapping text nodes now would break the selection the reviewer is making.
       this.renderDeferred = true;
-      return;
+      return arranged;
     }
     this.renderDeferred = false;
     const t0 = performance.now();
     clearHighlights(this.root);
-    highlightMany(this.root, arranged.placed.map(({ claim, place }) => ({ id: claim.id, start: place.start, end: place.end })));
+    const marks = highlightMany(this.root, arranged.placed.map(({ claim, place }) => ({ id: claim.id, start: place.start, end: place.end })));
+    for (const { claim, place } of arranged.placed) {
+      if (place.outcome !== "fuzzy") continue;
+      // Only a fuzzy claim's highlight may cover other text than its quote: it says so.
+      const description = fuzzyDescription(place);
+      for (const mark of marks.get(claim.id) || []) {
+        mark.classList.add("claim-fuzzy");
+        mark.dataset.outcome = "fuzzy";
+        mark.dataset.score = String(place.score);
+        mark.title = description;
+        mark.setAttribute("aria-description", description);
+      }
+    }
     this.root.dataset.highlightMs = (performance.now() - t0).toFixed(1);
+    this.root.dataset.revision = String(this.page.revision);
     this.setActive(this.activeId);
+    return arranged;
   }
 
   upsert(claims) {
     const changed = mergeClaims(this.claims, claims);
     if (changed.length === 0) return;
     this.render();
-    if (this.panel.claim) {
-      const open = this.claims.get(this.panel.claim.id);
-      if (open && changed.includes(open.id) && open !== this.panel.claim) this.panel.setClaim(open);
-    }
+    this.refreshPanel();
   }
 
   replaceAll(claims) {
@@ -95,7 +119,16 @@ class Reader {
     }
     this.claims = next;
     if (this.panel.claim && !next.has(this.panel.claim.id)) this.panel.close();
-    this.render();
+    const arranged = this.render();
+    this.refreshPanel();
+    return arranged;
+  }
+
+  /** Hand the open claim's newer copy to the panel (which keeps its unsaved edits). */
+  refreshPanel() {
+    if (!this.panel.claim) return;
+    const open = this.claims.get(this.panel.claim.id);
+    if (open && open !== this.panel.claim) this.panel.setClaim(open);
   }
 
   remove(id) {
@@ -120,6 +153,101 @@ class Reader {
     }, 30);
   }
 
+  // --- following revisions ----------------------------------------------------------------
+
+  /** The poller saw a newer revision: show it now, or once the reviewer is done. */
+  async onRevision(article) {
+    if (article.revision <= this.page.revision) return;
+    if (!this.pending || article.revision > this.pending.revision) this.pending = article;
+    await this.followRevision();
+  }
+
+  async followRevision({ force = false } = {}) {
+    const article = this.pending;
+    if (!article) return;
+    const plan = revisionPlan({
+      pageRevision: this.page.revision,
+      latestRevision: article.revision,
+      selecting: this.selecting(),
+      editing: this.panel.hasUnsavedEdits(),
+      force,
+    });
+    if (plan.action === "none") {
+      this.pending = null;
+      this.hideNotice();
+    } else if (plan.action === "defer") {
+      this.showNotice(revisionNotice(article.revision, plan.waitingFor));
+    } else {
+      await this.applyRevision(article);
+      // An even newer revision may have come in meanwhile.
+      if (this.pending && this.pending !== article) await this.followRevision();
+    }
+  }
+
+  /** Fetch the article now and follow it (after a mark refused for a newer revision). */
+  async fetchRevision({ force = false } = {}) {
+    try {
+      const article = await api(`articles/${this.page.articleId}/`);
+      if (article.revision <= this.page.revision) return;
+      this.live.revision = Math.max(this.live.revision, article.revision);
+      if (!this.pending || article.revision >= this.pending.revision) this.pending = article;
+      await this.followRevision({ force });
+    } catch (error) {
+      this.announce(`The article could not be reloaded: ${error.message}`);
+    }
+  }
+
+  async applyRevision(article) {
+    while (this.applying) await this.applying;
+    if (article.revision <= this.page.revision) return;
+    this.applying = this.swapRevision(article).finally(() => {
+      this.applying = null;
+    });
+    await this.applying;
+  }
+
+  /** Show the revision's text with its claims as the server re-anchored them. */
+  async swapRevision(article) {
+    if (typeof article.reading_html !== "string") {
+      this.showNotice(`Revision ${article.revision} of this article was saved. Reload the page to see it.`);
+      return;
+    }
+    let claims;
+    try {
+      claims = await apiList(`articles/${this.page.articleId}/claims/?page_size=500`);
+    } catch (error) {
+      this.showNotice(`Revision ${article.revision} of this article was saved but could not be loaded (${error.message}). Try “Apply now” again.`);
+      this.live.revision = Math.min(this.live.revision, this.page.revision); // the next tick brings it again
+      return;
+    }
+    const selection = this.doc.getSelection();
+    if (selection && selection.rangeCount && this.root.contains(selection.anchorNode)) selection.removeAllRanges();
+    this.markButton.hidden = true;
+    this.pendingSpan = null;
+    this.root.innerHTML = article.reading_html;
+    this.page.text = article.text;
+    this.page.revision = article.revision;
+    this.index = new CodePointIndex(article.text);
+    if (this.revisionLabel) this.revisionLabel.textContent = String(article.revision);
+    if (this.pending && this.pending.revision <= article.revision) this.pending = null;
+    if (!this.pending) this.hideNotice();
+    this.live.seen(claims);
+    const arranged = this.replaceAll(claims);
+    this.announce(revisionSummary(article.revision, arranged));
+  }
+
+  showNotice(message) {
+    if (!this.notice.hidden && this.noticeText.textContent === message) return;
+    this.noticeText.textContent = message;
+    this.notice.hidden = false;
+    this.announce(message);
+  }
+
+  hideNotice() {
+    this.notice.hidden = true;
+    this.noticeText.textContent = "";
+  }
+
   // --- marking ----------------------------------------------------------------------------
 
   currentSpan() {
@@ -133,7 +261,8 @@ class Reader {
     this.pendingSpan = span;
     if (!span) {
       this.markButton.hidden = true;
-      if (this.renderDeferred && !this.selecting()) this.render();
+      if (this.pending && !this.selecting()) this.followRevision();
+      else if (this.renderDeferred && !this.selecting()) this.render();
       return;
     }
     const rects = this.doc.getSelection().getRangeAt(0).getClientRects();
@@ -147,17 +276,25 @@ class Reader {
 
   async markSpan(span) {
     if (!span) return;
+    // The selected text of the revision shown: the server maps it if the article moved on.
+    const body = markBody(this.index, span, this.page.revision);
     this.doc.getSelection().removeAllRanges();
     this.markButton.hidden = true;
     this.pendingSpan = null;
+    this.markError.textContent = "";
     try {
-      const claim = await api(`articles/${this.page.articleId}/claims/`, { method: "POST", body: span });
+      const claim = await api(`articles/${this.page.articleId}/claims/`, { method: "POST", body });
       this.upsert([claim]);
       this.announce("Claim marked.");
       this.openClaim(claim.id, { scroll: false });
+      if (Number.isInteger(claim.anchored_revision) && claim.anchored_revision > this.page.revision) this.live.checkRevision();
     } catch (error) {
       const messages = error instanceof ApiError ? errorMessages(error.body && error.body.error) : [error.message];
-      this.announce(`The claim could not be marked: ${messages.join(" ")}`);
+      const message = `The claim could not be marked: ${messages.join(" ")}`;
+      this.markError.textContent = message;
+      this.announce(message);
+      const newer = error instanceof ApiError ? refusedForRevision(error.status, error.body, this.page.revision) : null;
+      if (newer !== null) await this.fetchRevision({ force: true });
     }
   }
 
@@ -171,6 +308,7 @@ class Reader {
       this.upsert([claim]);
       this.announce("Claim marked.");
       this.openClaim(claim.id, { scroll: true });
+      if (Number.isInteger(claim.anchored_revision) && claim.anchored_revision > this.page.revision) this.live.checkRevision();
     } catch (error) {
       const messages = error instanceof ApiError ? errorMessages(error.body && error.body.error) : [error.message];
       errorBox.textContent = messages.join(" ");
@@ -180,6 +318,10 @@ class Reader {
   // --- finding claims -------------------------------------------------------------------
 
   async openClaim(id, { scroll = true } = {}) {
+    if (!this.panel.canSwitchTo(id)) {
+      this.panel.refuseSwitch();
+      return;
+    }
     let claim = this.claims.get(id);
     if (!claim) {
       try {
@@ -212,7 +354,18 @@ class Reader {
       clearTimeout(timer);
       timer = setTimeout(() => this.onSelectionChange(), 60);
     });
-    this.root.addEventListener("mouseup", () => this.onSelectionChange());
+    this.root.addEventListener("mousedown", (event) => {
+      if (event.button === 0) this.pointerDown = true;
+    });
+    doc.addEventListener("mouseup", () => {
+      if (!this.pointerDown) return;
+      this.pointerDown = false;
+      this.onSelectionChange();
+    });
+    doc.getElementById("revision-apply").addEventListener("click", () => {
+      if (this.pending && typeof this.pending.reading_html !== "string") window.location.reload();
+      else this.followRevision({ force: true });
+    });
     this.markButton.addEventListener("mousedown", (event) => event.preventDefault());
     this.markButton.addEventListener("click", () => this.markSpan(this.currentSpan() || this.pendingSpan));
     this.root.addEventListener("click", (event) => {

@@ -1,7 +1,8 @@
 // The claim list beside the article: claims in document order with status and
-// rating, orphans apart with their old quote. Arrow keys move through the list.
+// rating and how it was re-anchored on the last revision (moved, fuzzy with its score),
+// orphans apart with their old quote. Arrow keys move through the list.
 
-import { excerpt } from "./claims.js";
+import { anchorLabel, excerpt, fuzzyDescription } from "./claims.js";
 
 function el(doc, tag, className, text) {
   const node = doc.createElement(tag);
@@ -21,8 +22,11 @@ function claimButton(doc, claim, place) {
     if (/^#[0-9a-f]{6}$/i.test(verdict.rating.color || "")) rating.style.borderColor = verdict.rating.color;
     button.append(" ", rating);
   }
-  if (place.outcome && place.outcome !== "exact") {
-    button.append(" ", el(doc, "span", `anchor anchor-${place.outcome}`, place.outcome));
+  const label = anchorLabel(place);
+  if (label) {
+    const badge = el(doc, "span", `anchor anchor-${place.outcome}`, label);
+    if (place.outcome === "fuzzy") badge.title = fuzzyDescription(place);
+    button.append(" ", badge);
   }
   const quote = place.start === null ? `“${excerpt(claim.exact)}”` : excerpt(claim.exact);
   button.append(" ", el(doc, "span", "quote", quote));

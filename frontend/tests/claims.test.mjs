@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  anchorLabel,
   arrangeClaims,
   errorMessages,
+  fuzzyDescription,
   excerpt,
   isTypingTarget,
   latestUpdate,
@@ -47,6 +49,63 @@ test("a claim whose text is gone is an orphan, never moved onto other text", () 
 test("a fuzzy anchor recorded by the server is trusted where it points", () => {
   const claim = { ...claimAt(1, TEXT, 0, 4), exact: "Cafe", anchor_outcome: "fuzzy", anchor_score: 0.8 };
   assert.deepEqual(placeClaim(TEXT, claim), { start: 0, end: 4, outcome: "fuzzy", score: 0.8 });
+});
+
+test("a fuzzy position is trusted only for the revision it was recorded for", () => {
+  const claim = { ...claimAt(1, TEXT, 0, 4), exact: "Cafe", anchor_outcome: "fuzzy", anchor_score: 0.8, anchored_revision: 2 };
+  assert.deepEqual(placeClaim(TEXT, claim, 2), { start: 0, end: 4, outcome: "fuzzy", score: 0.8 });
+  // On a page showing another revision the offsets point into other text: re-anchor the quote instead.
+  const elsewhere = `Intro, then something else: ${TEXT}`;
+  const place = placeClaim(elsewhere, claim, 1);
+  assert.notEqual(place.start, 0, "not drawn over 'Intr' at the stored offsets");
+  assert.equal(cpSlice(elsewhere, place.start, place.end), "Café", "found again by the same rules as the server");
+  assert.equal(place.outcome, "fuzzy");
+});
+
+test("stored offsets of another revision are used only where the text there is the quote", () => {
+  const revision1 = "The council approved a flood wall. The river rose in April.";
+  const revision2 = `Update: ${revision1}`;
+  const start2 = revision2.indexOf("flood wall");
+  // The server re-anchored the claim for revision 2 ("moved"); the page still shows revision 1.
+  const claim = { id: 1, exact: "flood wall", prefix: "approved a ", suffix: ". The river", start: start2, end: start2 + 10, anchor_outcome: "moved", anchor_score: 1, anchored_revision: 2 };
+  const place = placeClaim(revision1, claim, 1);
+  assert.equal(cpSlice(revision1, place.start, place.end), "flood wall");
+  assert.equal(place.outcome, "exact", "in the older text it sits where it was: no 'moved' badge");
+  // On revision 2 the server's outcome is shown.
+  assert.deepEqual(placeClaim(revision2, claim, 2), { start: start2, end: start2 + 10, outcome: "moved", score: 1 });
+});
+
+test("a claim the server orphaned on this revision is never drawn", () => {
+  const text = "The council approved a flood wall.";
+  const orphan = { id: 1, exact: "flood wall", prefix: "", suffix: "", start: null, end: null, anchor_outcome: "orphan", anchor_score: 0, anchored_revision: 2 };
+  assert.equal(placeClaim(text, orphan, 2).outcome, "orphan");
+  // A page still showing the older revision, where the quote still is, shows it there.
+  const older = placeClaim(text, orphan, 1);
+  assert.equal(cpSlice(text, older.start, older.end), "flood wall");
+  assert.equal(older.outcome, "exact");
+});
+
+test("no placement other than a fuzzy one covers text other than the quote", () => {
+  const text = "Rents rose 14 % in a year; the council approved a flood wall on Tuesday.";
+  const claims = [
+    { id: 1, exact: "flood wall", start: 0, end: 10, anchor_outcome: "exact", anchored_revision: 1 }, // stale offsets
+    { id: 2, exact: "approved a", start: text.indexOf("approved a"), end: text.indexOf("approved a") + 10, anchor_outcome: "moved", anchored_revision: 3 },
+    { id: 3, exact: "Rents rise", start: 0, end: 10, anchor_outcome: "fuzzy", anchor_score: 0.7, anchored_revision: 2 },
+  ];
+  for (const revision of [1, 2, 3]) {
+    for (const { claim, place } of arrangeClaims(text, claims, revision).placed) {
+      if (place.outcome === "fuzzy") continue;
+      assert.equal(cpSlice(text, place.start, place.end), claim.exact, `claim ${claim.id} on revision ${revision}`);
+    }
+  }
+});
+
+test("badges name the outcome, a fuzzy one with its score", () => {
+  assert.equal(anchorLabel({ outcome: "exact", score: 1 }), "");
+  assert.equal(anchorLabel({ outcome: "moved", score: 1 }), "moved");
+  assert.equal(anchorLabel({ outcome: "fuzzy", score: 0.8249 }), "fuzzy 82%");
+  assert.equal(anchorLabel({ outcome: "orphan", score: 0 }), "orphan");
+  assert.match(fuzzyDescription({ outcome: "fuzzy", score: 0.8 }), /80% alike/);
 });
 
 test("claims are arranged in document order, orphans apart", () => {

@@ -100,3 +100,29 @@ def visible_text(layout: dict[str, Any], start: int, end: int) -> str:
     return "".join(
         document.text[max(start, b.start) : min(end, b.end)] for b in document.blocks if b.start < end and b.end > start
     )
+
+
+def api_claims(page: Page, article_id: int) -> list[dict[str, Any]]:
+    """The article's claims as the API gives them to this page's user."""
+    return page.evaluate(
+        """async (id) => {
+          const { apiList } = await import("/static/js/api.js");
+          return apiList(`articles/${id}/claims/?page_size=500`);
+        }""",
+        article_id,
+    )
+
+
+def all_marks_text(page: Page) -> dict[int, str]:
+    """Each highlighted claim's text: its marks' text joined, by claim id."""
+    found = page.evaluate(
+        """() => {
+          const texts = {};
+          for (const mark of document.querySelectorAll("#article-text mark.claim")) {
+            const id = mark.dataset.claimId;
+            texts[id] = (texts[id] || "") + mark.textContent;
+          }
+          return texts;
+        }"""
+    )
+    return {int(claim_id): text for claim_id, text in found.items()}

@@ -284,9 +284,9 @@ def test_other_users_claims_appear_without_reload(login_page, team, reviewer, ed
     assert marks_text(watching, claim.pk) == "2.4 million riders a day"
 
 
-def test_revision_reanchors_and_lists_orphans_apart(login_page, team, reviewer, corpus_articles):
+def test_revision_reanchors_and_lists_orphans_apart(login_page, team, editor, corpus_articles):
     article = corpus_articles["harbour-budget-unicode.md"]
-    page = login_page(reviewer)
+    page = login_page(editor)
     page.goto(f"/articles/{article.pk}/")
     wait_ready(page)
     kept = mark_with_mouse(page, article, span_of(article.text, "大阪市 (Osaka)"), key=True)

@@ -235,7 +235,8 @@ def test_desk_day_from_assignment_to_correction(
     dialog = open_claim(eddie, own)
     expect(workflow(dialog).get_by_role("button", name="Request changes", exact=True)).to_be_visible()
     expect(workflow(dialog).get_by_role("button", name="Approve", exact=True)).to_have_count(0)
-    assert api_status(eddie, f"claims/{own.pk}/transitions/", {"action": "approve"}) == 403
+    own.refresh_from_db()
+    assert api_status(eddie, f"claims/{own.pk}/transitions/", {"action": "approve", "version": own.version}) == 403
     own.refresh_from_db()
     assert own.status == ClaimStatus.IN_REVIEW
     dialog = open_claim(erin, own)
