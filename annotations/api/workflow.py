@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy
+from annotations.api.errors import PreconditionRequired
 from annotations.api.serializers.claim_json import claims_json
 from annotations.api.versions import claim_written, required_version
 from annotations.errors import InvalidInput
@@ -187,14 +188,34 @@ class QueueList(APIView):
         )
 
 
+class ClaimVersionInput(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class BulkAssignInput(serializers.Serializer[dict[str, Any]]):
     team = serializers.IntegerField()
-    claim_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    claims = ClaimVersionInput(
+        many=True, required=False, help_text="The claims with the version you read: [{id, version}, …]."
+    )
+    claim_ids = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=500, required=False, help_text="Without versions."
+    )
     assignee = serializers.IntegerField()
+
+    def validate_claims(self, value: list[dict[str, int]]) -> list[dict[str, int]]:
+        if not 1 <= len(value) <= 500:
+            raise serializers.ValidationError("Select 1 to 500 claims.")
+        return value
 
 
 class QueueBulkAssign(APIView):
-    """POST /api/v1/queues/bulk-assign/ {"team", "claim_ids", "assignee"} → {"assigned": [...], "skipped": [...]}."""
+    """POST /api/v1/queues/bulk-assign/ {"team", "claims": [{"id", "version"}], "assignee"}.
+
+    Answers {"assigned": [...], "skipped": [...], "changed": [...]}: skipped claims cannot be
+    assigned in their state, changed ones were saved by someone after you read them. Without
+    versions (only `claim_ids`) the answer is 428.
+    """
 
     policy = {"POST": "queue.bulk_assign"}
 
@@ -211,13 +232,17 @@ class QueueBulkAssign(APIView):
             "assignee",
             memberships__team_id=membership.team_id,
         )
+        claims = data.validated_data.get("claims")
+        if claims is None:
+            raise PreconditionRequired('Send the claims with the version you read: "claims": [{"id", "version"}].')
         result = claims_bulk_assign(
             team=membership.team,
-            claim_ids=data.validated_data["claim_ids"],
+            claim_ids=[c["id"] for c in claims],
+            versions={c["id"]: c["version"] for c in claims},
             assignee=assignee,
             user=request.user,
         )
-        return Response({"assigned": result.assigned, "skipped": result.skipped})
+        return Response({"assigned": result.assigned, "skipped": result.skipped, "changed": result.changed})
 
 
 # --- Already-checked claims ----------------------------------------------------------------------

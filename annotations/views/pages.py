@@ -161,6 +161,10 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "reading_html": render_reading_html(document) if document else "",
             "placed": [c for c in claims if c.start is not None],
             "orphans": [c for c in claims if c.start is None],
+            "can_revise": policy.refusal(
+                action="article.revise", membership=policy.Actor.of(request).membership(article.team_id)
+            )
+            is None,
             "page_data": page_data,
         },
     )

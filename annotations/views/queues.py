@@ -155,12 +155,22 @@ def queues_bulk_assign(request: HttpRequest, team_slug: str) -> HttpResponse:
         return redirect(back)
     assert isinstance(request.user, User)
     try:
-        result = claims_bulk_assign(team=team, claim_ids=ids, assignee=assignee.user, user=request.user)
+        versions = {i: int(v) for i in ids if (v := request.POST.get(f"version-{i}", "")).isdigit() and len(v) < 10}
+        if len(versions) != len(set(ids)):
+            messages.error(
+                request, "The form lost the versions of the selected claims: reload the queue and try again."
+            )
+            return redirect(back)
+        result = claims_bulk_assign(
+            team=team, claim_ids=ids, versions=versions, assignee=assignee.user, user=request.user
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(back)
     text = f"Assigned {len(result.assigned)} claim(s) to {assignee.user.get_username()}."
     if result.skipped:
         text += f" Skipped {len(result.skipped)} that cannot be assigned in their state."
+    if result.changed:
+        text += f" Left {len(result.changed)} that someone changed after you loaded the queue: check them again."
     messages.success(request, text)
     return redirect(back)

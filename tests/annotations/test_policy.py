@@ -189,7 +189,8 @@ CALLS = [
     Call("queues", "GET", _slug, api=False),
     Call(
         "queues_bulk_assign", "POST", _slug,
-        lambda d, w: {"claim_ids": [d.claim.pk], "assignee": d.users["reviewer"].pk}, api=False,
+        lambda d, w: {"claim_ids": [d.claim.pk], f"version-{d.claim.pk}": 1, "assignee": d.users["reviewer"].pk},
+        api=False,
     ),
     Call("team_settings", "GET", _slug, api=False),
     Call("team_member_add", "POST", _slug, lambda d, w: {"username": "outsider-1", "role": "reviewer"}, api=False),
@@ -268,7 +269,9 @@ CALLS = [
     Call("api-queues", "GET", _none, query="?team={team}"),
     Call(
         "api-queues-bulk-assign", "POST", _none,
-        lambda d, w: {"team": d.team.pk, "claim_ids": [d.claim.pk], "assignee": d.users["reviewer"].pk},
+        lambda d, w: {
+            "team": d.team.pk, "claims": [{"id": d.claim.pk, "version": 1}], "assignee": d.users["reviewer"].pk
+        },
     ),
     Call("api-team-members", "GET", _team),
     Call("api-team-members", "POST", _team, lambda d, w: {"username": "outsider-1", "role": "reviewer"}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,14 +192,24 @@ def claim_link_duplicate(*, claim: Claim, earlier: Claim, user: User, version: i
 class BulkAssignResult:
     assigned: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)  # someone saved them after the editor's page was read
 
 
 @transaction.atomic
-def claims_bulk_assign(*, team: Team, claim_ids: Sequence[int], assignee: User, user: User) -> BulkAssignResult:
+def claims_bulk_assign(
+    *,
+    team: Team,
+    claim_ids: Sequence[int],
+    assignee: User,
+    user: User,
+    versions: Mapping[int, int] | None = None,
+) -> BulkAssignResult:
     """Assign many claims at once (an editor's job), as the "assign" transition would one by one.
 
     Claims that cannot be assigned in their state (in review, approved, published, not
-    check-worthy) are skipped and reported. Ids outside the team are refused as a whole.
+    check-worthy) are skipped and reported. With `versions` (claim id: the version the editor
+    read), a claim someone saved since is left alone and reported as changed. Ids outside the
+    team are refused as a whole.
     """
     membership = Membership.objects.filter(team=team, user=user).first()
     if membership is None or not _is_editor(membership):
@@ -220,6 +230,9 @@ def claims_bulk_assign(*, team: Team, claim_ids: Sequence[int], assignee: User, 
     changed: list[Claim] = []
     events: list[AuditEvent] = []
     for claim in claims:
+        if versions is not None and versions.get(claim.pk) != claim.version:
+            result.changed.append(claim.pk)
+            continue
         if claim.status not in TRANSITIONS["assign"].sources:
             result.skipped.append(claim.pk)
             continue

@@ -44,8 +44,18 @@ def require_member(*, claim: Claim, user: User | AnonymousUser | None) -> Member
 
 
 def last_change(*, claim: Claim) -> dict[str, Any] | None:
-    """The latest audited change to the claim: who made it, when, and the values before and after."""
-    event = AuditEvent.objects.filter(claim=claim).select_related("actor").order_by("-created_at", "-id").first()
+    """The latest audited change to the claim: who made it, when, and the values before and after.
+
+    A revision of the article's text moves every claim on (their offsets change), so the article's
+    latest revision counts as a change to the claim when it is the most recent.
+    """
+    latest = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    event = latest.filter(claim=claim).first()
+    revision = latest.filter(
+        team_id=claim.team_id, target_type="article", target_id=claim.article_id, action="article.revise"
+    ).first()
+    if revision is not None and (event is None or (revision.created_at, revision.pk) > (event.created_at, event.pk)):
+        event = revision
     if event is None:
         return None
     return {

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Rating, Role
-from annotations.services.workflow import claim_assign, claim_propose
+from annotations.services.workflow import claim_assign, claim_propose, claim_update
 from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, UserFactory, rating
 
 pytestmark = pytest.mark.django_db
@@ -185,9 +185,14 @@ def test_queue_list_counts_pages_and_isolation(team, reviewer, editor, outsider,
 
 def test_bulk_assign_api(team, reviewer, editor, outsider):
     claims = [ClaimFactory(article=ArticleFactory(team=team)) for _ in range(2)]
-    body = {"team": team.pk, "claim_ids": [c.pk for c in claims], "assignee": reviewer.pk}
+    without = {"team": team.pk, "claim_ids": [c.pk for c in claims], "assignee": reviewer.pk}
+    assert api(editor).post("/api/v1/queues/bulk-assign/", without, format="json").status_code == 428
+    claim_update(claim=claims[1], user=editor, version=1, priority=3)  # a colleague's change since
+    body = {"team": team.pk, "claims": [{"id": c.pk, "version": 1} for c in claims], "assignee": reviewer.pk}
     response = api(editor).post("/api/v1/queues/bulk-assign/", body, format="json")
-    assert response.status_code == 200 and sorted(response.json()["assigned"]) == sorted(c.pk for c in claims)
+    assert response.status_code == 200
+    assert response.json() == {"assigned": [claims[0].pk], "skipped": [], "changed": [claims[1].pk]}
+    assert Claim.objects.get(pk=claims[1].pk).assignee is None
     assert api(reviewer).post("/api/v1/queues/bulk-assign/", body, format="json").status_code == 403
     assert api(outsider).post("/api/v1/queues/bulk-assign/", body, format="json").status_code == 404
 

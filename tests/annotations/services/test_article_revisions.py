@@ -179,3 +179,22 @@ def test_empty_or_unknown_revisions_are_refused(team):
         article_revise(article=article, user=None, source="x", source_format="docx")
     article.refresh_from_db()
     assert article.revision == 1 and not ArticleRevision.objects.filter(article=article).exists()
+
+
+def test_a_stale_claim_edit_after_a_revision_names_the_revision(team, editor, reviewer):
+    from annotations.services.workflow import ClaimConflict, claim_update
+
+    article = plain_article(team, "The mayor said rents rose 14 % in a year.")
+    claim = claim_create(article=article, user=reviewer, exact="rents rose 14 %")
+    article_revise(
+        article=article,
+        user=editor,
+        source="Note. The mayor said rents rose 14 % in a year.",
+        source_format="text",
+        revision=1,
+    )
+    with pytest.raises(ClaimConflict) as info:
+        claim_update(claim=claim, user=reviewer, version=1, claimant="The mayor")
+    change = info.value.last_change
+    assert change is not None and change["action"] == "article.revise"
+    assert change["by"]["username"] == editor.username and change["after"]["revision"] == 2

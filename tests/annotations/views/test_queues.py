@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import AuditEvent, Claim, ClaimStatus
+from annotations.services.workflow import claim_update
 from tests.factories import TEST_PASSWORD, ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +77,14 @@ def test_bulk_assign_from_the_page(client, team, editor, reviewer):
         reverse("queues_bulk_assign", args=[team.slug]),
         {
             "claim_ids": [c.pk for c in picked],
+            **{f"version-{c.pk}": c.version for c in picked},
             "assignee": reviewer.pk,
             "next": reverse("queues", args=[team.slug]) + "?queue=unassigned",
         },
         follow=True,
     )
     assert "Assigned 2 claim(s) to rita." in response.content.decode()
+    assert f'name="version-{left.pk}" value="1"' in page
     assert set(Claim.objects.filter(assignee=reviewer).values_list("pk", flat=True)) == {c.pk for c in picked}
     assert Claim.objects.get(pk=left.pk).assignee is None
     assert AuditEvent.objects.filter(action="claim.assign").count() == 2
@@ -91,6 +94,21 @@ def test_bulk_assign_from_the_page(client, team, editor, reviewer):
         {"claim_ids": [left.pk], "assignee": reviewer.pk, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("queues", args=[team.slug])
+    assert Claim.objects.get(pk=left.pk).assignee is None  # no version sent: nothing written
+
+
+def test_bulk_assign_leaves_claims_a_colleague_changed(client, team, editor, reviewer):
+    claims = [ClaimFactory(article=ArticleFactory(team=team)) for _ in range(2)]
+    claim_update(claim=claims[0], user=editor, version=1, claimant="Mayor")
+    login(client, editor)
+    response = client.post(
+        reverse("queues_bulk_assign", args=[team.slug]),
+        {"claim_ids": [c.pk for c in claims], **{f"version-{c.pk}": 1 for c in claims}, "assignee": reviewer.pk},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Assigned 1 claim(s) to rita." in page and "Left 1 that someone changed" in page
+    assert Claim.objects.get(pk=claims[0].pk).assignee is None
 
 
 def test_reviewers_cannot_bulk_assign(client, team, reviewer):
