@@ -17,7 +17,7 @@ from annotations.anchoring.selectors import CONTEXT_LENGTH
 from annotations.errors import Conflict, InvalidInput
 from annotations.fetching.urls import normalize_url
 from annotations.models import Article, ArticleRevision, AuditEvent, Claim, Membership, Team
-from annotations.services.audit import audit_record
+from annotations.services.audit import audit_change, audit_record
 
 
 class ArticleConflict(Conflict):
@@ -41,15 +41,7 @@ def article_last_change(*, article: Article) -> dict[str, Any] | None:
         .order_by("-created_at", "-id")
         .first()
     )
-    if event is None:
-        return None
-    return {
-        "action": event.action,
-        "by": {"id": event.actor.pk, "username": event.actor.get_username()} if event.actor else None,
-        "at": event.created_at.isoformat(),
-        "before": event.before,
-        "after": event.after,
-    }
+    return audit_change(event) if event is not None else None
 
 
 def _check_revision(*, article: Article, revision: int | None) -> None:

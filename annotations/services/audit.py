@@ -32,6 +32,17 @@ def audit_record(
     )
 
 
+def audit_change(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as a conflict answer shows it: what was done, by whom, when, before and after."""
+    return {
+        "action": event.action,
+        "by": {"id": event.actor.pk, "username": event.actor.get_username()} if event.actor else None,
+        "at": event.created_at.isoformat(),
+        "before": event.before,
+        "after": event.after,
+    }
+
+
 def changed_fields(instance: models.Model, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The before and after of the fields in `values` that really change, JSON-ready."""
     before: dict[str, Any] = {}

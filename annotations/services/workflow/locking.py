@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from annotations.errors import Conflict, NotAllowed
 from annotations.models import AuditEvent, Claim, Membership
-from annotations.services.audit import audit_record
+from annotations.services.audit import audit_change, audit_record
 
 
 class ClaimConflict(Conflict):
@@ -56,15 +56,7 @@ def last_change(*, claim: Claim) -> dict[str, Any] | None:
     ).first()
     if revision is not None and (event is None or (revision.created_at, revision.pk) > (event.created_at, event.pk)):
         event = revision
-    if event is None:
-        return None
-    return {
-        "action": event.action,
-        "by": {"id": event.actor.pk, "username": event.actor.get_username()} if event.actor else None,
-        "at": event.created_at.isoformat(),
-        "before": event.before,
-        "after": event.after,
-    }
+    return audit_change(event) if event is not None else None
 
 
 def check_version(*, claim: Claim, version: int | None) -> None:

@@ -20,7 +20,7 @@ REVISED = (
 
 
 @pytest.fixture
-def article(team: Any) -> Article:
+def article(team: Any) -> Any:
     return ArticleFactory(team=team, source=TEXT, source_format="text")
 
 
@@ -102,7 +102,8 @@ def test_two_text_revisions_at_once_save_one_and_refuse_the_other(article, edito
     second.join(20)
     assert isinstance(outcome["first"], Article)
     assert isinstance(outcome["second"], ArticleConflict)
-    assert outcome["second"].last_change["by"]["username"] == editor.username
+    change = outcome["second"].last_change
+    assert change is not None and change["by"]["username"] == editor.username
     article.refresh_from_db()
     assert article.revision == 2 and article.text == "First editor's text."
     assert ArticleRevision.objects.filter(article=article).count() == 1
