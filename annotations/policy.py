@@ -76,6 +76,13 @@ _RULES: tuple[Rule, ...] = (
     Rule("site.health", "Health check", audience=PUBLIC, role=None),
     Rule("api.describe", "Read the API schema and docs", audience=PUBLIC, role=None),
     Rule("corrections.read", "Read a team's public corrections log", audience=PUBLIC, role=None),
+    Rule(
+        "public.read",
+        "Read published fact-checks: their pages, the index, feeds and sitemap",
+        audience=PUBLIC,
+        role=None,
+    ),
+    Rule("team_profile.manage", "Set the team's public name, address and logo", role=Role.ADMIN),
     Rule("admin.site", "Use Django's admin site", audience=STAFF, role=None),
     # One's own account.
     Rule("home.read", "Open the start page", audience=SIGNED_IN, role=None),
