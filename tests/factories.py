@@ -11,6 +11,15 @@ from annotations.models import Article, Claim, Membership, Rating, Role, Team
 from annotations.services.articles import article_create
 from annotations.services.claims import claim_create
 from annotations.services.teams import team_create
+from annotations.services.workflow import (
+    claim_approve,
+    claim_approve_correction,
+    claim_assign,
+    claim_propose,
+    claim_propose_correction,
+    claim_publish,
+    claim_publish_correction,
+)
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -86,3 +95,39 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
 
 def rating(team: Team, label: str) -> Rating:
     return Rating.objects.get(scale__team=team, label=label)
+
+
+def publish_claim(
+    claim: Claim,
+    *,
+    reviewer: Any,
+    editor: Any,
+    label: str = "False",
+    summary: str = "It was €38m.",
+    rationale: str = "",
+) -> Claim:
+    """Take a new claim through the lifecycle to a published verdict: assigned to and proposed by
+    `reviewer`, approved and published by `editor`."""
+    claim = claim_assign(claim=claim, user=editor, assignee=reviewer)
+    claim = claim_propose(
+        claim=claim, user=reviewer, rating=rating(claim.team, label), summary=summary, rationale=rationale
+    )
+    return claim_publish(claim=claim_approve(claim=claim, user=editor), user=editor)
+
+
+def correct_claim(
+    claim: Claim,
+    *,
+    reviewer: Any,
+    editor: Any,
+    label: str,
+    summary: str,
+    note: str,
+    rationale: str = "",
+) -> Claim:
+    """Publish a correction of a claim's published verdict: proposed by `reviewer`, approved and
+    published by `editor`."""
+    claim = claim_propose_correction(
+        claim=claim, user=reviewer, rating=rating(claim.team, label), summary=summary, note=note, rationale=rationale
+    )
+    return claim_publish_correction(claim=claim_approve_correction(claim=claim, user=editor), user=editor)

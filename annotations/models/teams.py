@@ -8,10 +8,25 @@ class Team(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     default_due_days = models.PositiveSmallIntegerField(default=3)
+    # The public profile: the ClaimReview `author` and the public pages' masthead. Empty means the
+    # team's own name and its public index page.
+    public_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    public_url = models.URLField(max_length=2000, blank=True, default="", db_default="")
+    logo_url = models.URLField(max_length=2000, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(public_url="") | models.Q(public_url__regex=r"^https?://[^\s]+$"),
+                name="team_public_url_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(logo_url="") | models.Q(logo_url__regex=r"^https?://[^\s]+$"),
+                name="team_logo_url_http",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

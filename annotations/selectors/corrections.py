@@ -16,6 +16,8 @@ def _entries(verdicts: QuerySet[Verdict], **columns: Any) -> QuerySet[Verdict, A
     """One kind of log entry, in the column order both kinds share (a UNION matches columns by position)."""
     common = {
         "verdict_id": F("id"),
+        "claim_pk": F("claim_id"),
+        "verdict_is_current": F("is_current"),
         "claim_exact": F("claim__exact"),
         "claimant": F("claim__claimant"),
         "article_title": F("claim__article__title"),
@@ -30,10 +32,11 @@ def _entries(verdicts: QuerySet[Verdict], **columns: Any) -> QuerySet[Verdict, A
 def corrections_for_team(*, team: Team) -> QuerySet[Verdict, Any]:
     """The team's public corrections log, newest first: one query however long.
 
-    Each entry is a dict: `kind` ("correction" or "retraction"), `at` (when), the claim's quote,
-    claimant and article, the verdict's rating and summary (the correction's, or the retracted
-    verdict's), the public `note`, and for a correction the verdict it replaced. Who retracted is
-    not public: the log speaks for the team.
+    Each entry is a dict: `kind` ("correction" or "retraction"), `at` (when), the claim (`claim_pk`
+    for its public fact-check page, its quote, claimant and article), the verdict's rating and
+    summary (the correction's, or the retracted verdict's) and whether it is still current, the
+    public `note`, and for a correction the verdict it replaced. Who retracted is not public: the
+    log speaks for the team.
     """
     corrections = _entries(
         Verdict.objects.filter(team=team, corrects__isnull=False, published_at__isnull=False),

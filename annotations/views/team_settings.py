@@ -1,4 +1,5 @@
-"""Team settings: members and roles, the rating scale, the default due time. Admins change; members look."""
+"""Team settings: members and roles, the rating scale, the default due time and the public profile.
+Admins change; members look."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ from annotations.services.workflow import (
     team_member_remove,
     team_member_set_role,
 )
-from annotations.services.workflow.team_settings import MAX_DUE_DAYS, RatingInput
+from annotations.services.workflow.team_settings import (
+    MAX_DUE_DAYS,
+    MAX_PUBLIC_NAME,
+    MAX_PUBLIC_URL,
+    RatingInput,
+    team_public_profile_set,
+)
 
 
 class MemberAddForm(forms.Form):
@@ -37,6 +44,33 @@ class DueDaysForm(forms.Form):
     default_due_days = forms.IntegerField(
         label="Days allowed before a claim is due", min_value=1, max_value=MAX_DUE_DAYS
     )
+
+
+class PublicProfileForm(forms.Form):
+    public_name = forms.CharField(
+        label="Public name",
+        max_length=MAX_PUBLIC_NAME,
+        required=False,
+        help_text="The name your public fact-checks are published under. Empty: the team's name.",
+    )
+    public_url = forms.URLField(
+        label="Public address",
+        max_length=MAX_PUBLIC_URL,
+        required=False,
+        assume_scheme="https",
+        help_text="Your organisation's website. Empty: the team's public index of fact-checks.",
+    )
+    logo_url = forms.URLField(
+        label="Logo address",
+        max_length=MAX_PUBLIC_URL,
+        required=False,
+        assume_scheme="https",
+        help_text="The address of your logo image, used in the ClaimReview markup. Empty: no logo.",
+    )
+
+    @classmethod
+    def of(cls, team: Team) -> PublicProfileForm:
+        return cls(initial={"public_name": team.public_name, "public_url": team.public_url, "logo_url": team.logo_url})
 
 
 class RatingForm(forms.Form):
@@ -83,6 +117,7 @@ def _page(
             "add_form": forms_given.get("add_form") or MemberAddForm(),
             "due_form": forms_given.get("due_form") or DueDaysForm(initial={"default_due_days": team.default_due_days}),
             "ratings": forms_given.get("ratings") or _rating_formset(team),
+            "profile_form": forms_given.get("profile_form") or PublicProfileForm.of(team),
             "errors": errors or {},
         },
         status=status,
@@ -206,3 +241,20 @@ def rating_scale_view(request: HttpRequest, team_slug: str) -> HttpResponse:
         messages.success(request, "Saved the rating scale.")
         return redirect("team_settings", team_slug=team_slug)
     return _page(request, membership, status=400, ratings=formset, errors={"ratings": "Correct the marked fields."})
+
+
+@policy.performs(POST="team_profile.manage")
+def team_profile_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = policy.membership_for(request, team_slug=team_slug)
+    form = PublicProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            team_public_profile_set(team=membership.team, user=_admin_user(request), **form.cleaned_data)
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Saved the public profile.")
+            return redirect("team_settings", team_slug=team_slug)
+    return _page(request, membership, status=400, profile_form=form)

@@ -1,4 +1,5 @@
-"""A team admin's settings: members and their roles, the rating scale, the default time to a claim's due date.
+"""A team admin's settings: members and their roles, the rating scale, the default time to a claim's due date,
+and the public profile (the name, address and logo its public fact-check pages and ClaimReview show).
 
 Every change needs the admin role and is audited. A team never loses its last admin: the admin
 rows are locked while the change is checked, so two admins demoting each other at once cannot
@@ -13,6 +14,8 @@ from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from annotations.access import require_role
@@ -22,6 +25,9 @@ from annotations.services.audit import audit_record
 
 MAX_DUE_DAYS = 365
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_PUBLIC_NAME = 200
+MAX_PUBLIC_URL = 2000
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 def _require_admin(*, team: Team, user: User | AnonymousUser | None) -> Membership:
@@ -110,6 +116,48 @@ def team_default_due_days_set(*, team: Team, user: User, days: int) -> Team:
         audit_record(
             team=team, actor=user, action="team.due_days", target=team, before=before, after={"default_due_days": days}
         )
+    return team
+
+
+def _web_address(value: str, *, field: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        if len(value) > MAX_PUBLIC_URL:
+            raise ValidationError("too long")
+        _WEB_ADDRESS(value)
+    except ValidationError as exc:
+        raise InvalidInput(
+            f"Enter the {what} as a full http:// or https:// address of at most {MAX_PUBLIC_URL} characters.",
+            field=field,
+        ) from exc
+    return value
+
+
+@transaction.atomic
+def team_public_profile_set(*, team: Team, user: User, public_name: str, public_url: str, logo_url: str) -> Team:
+    """The name, address and logo that the team's public fact-check pages and its ClaimReview `author` show.
+
+    Each may be empty: the name is then the team's own, the address its public index page, and
+    there is no logo.
+    """
+    _require_admin(team=team, user=user)
+    name = " ".join(public_name.split())
+    if len(name) > MAX_PUBLIC_NAME:
+        raise InvalidInput(f"Enter a public name of at most {MAX_PUBLIC_NAME} characters.", field="public_name")
+    after = {
+        "public_name": name,
+        "public_url": _web_address(public_url, field="public_url", what="public address"),
+        "logo_url": _web_address(logo_url, field="logo_url", what="logo's address"),
+    }
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    before = {key: getattr(team, key) for key in after}
+    if before != after:
+        for key, value in after.items():
+            setattr(team, key, value)
+        team.save(update_fields=list(after))
+        audit_record(team=team, actor=user, action="team.public_profile", target=team, before=before, after=after)
     return team
 
 

@@ -12,7 +12,15 @@ from annotations.services.workflow import (
     claim_publish_correction,
     claim_retract,
 )
-from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, TeamFactory, UserFactory, rating
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    MembershipFactory,
+    TeamFactory,
+    UserFactory,
+    correct_claim,
+    rating,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +121,25 @@ def test_the_log_runs_in_constant_queries(client, team, desk, django_assert_max_
         retracted_claim(team, **desk)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).content.decode().count("<article") == 8
+
+
+def test_each_entry_links_to_its_public_fact_check_page(client, team, desk):
+    corrected = corrected_claim(team, **desk)
+    retracted = retracted_claim(team, **desk)
+    html = client.get(reverse("corrections_log", args=[team.slug])).content.decode()
+    current = reverse("public_fact_check", args=[team.slug, corrected.pk])
+    tombstone = reverse("public_fact_check", args=[team.slug, retracted.pk])
+    assert f'<a href="{current}">Read the fact-check<' in html
+    assert f'<a href="{tombstone}">The retraction notice<' in html
+    assert client.get(current).status_code == 200 and client.get(tombstone).status_code == 200
+    # A correction that a later one replaced points to the fact-check as it stands now.
+    correct_claim(
+        corrected,
+        reviewer=desk["reviewer"],
+        editor=desk["editor"],
+        label="Mostly true",
+        summary="Funded since.",
+        note="The funding vote passed.",
+    )
+    html = client.get(reverse("corrections_log", args=[team.slug])).content.decode()
+    assert html.count(f'<a href="{current}">') == 2 and "Read the fact-check as it stands now<" in html

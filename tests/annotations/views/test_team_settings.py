@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import AuditEvent, Membership, Rating, Role
-from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ def admin(team):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
+    client.force_login(user)
 
 
 def scale_post(team, rows):
@@ -127,9 +127,75 @@ def test_another_teams_members_get_404_on_every_settings_page(client, team, admi
         ("team_member_remove", [team.slug, member.pk], {}),
         ("team_rating_scale", [team.slug], {}),
         ("team_due_days", [team.slug], {"default_due_days": 5}),
+        ("team_profile", [team.slug], {"public_name": "Olga's", "public_url": "", "logo_url": ""}),
     ):
         assert client.post(reverse(name, args=args), data).status_code == 404, name
     # An admin of their own team cannot reach this team's membership through their team's URL.
     own = outsider.memberships.get().team
     assert client.post(reverse("team_member_remove", args=[own.slug, member.pk])).status_code == 404
     assert Membership.objects.filter(pk=member.pk, role=Role.ADMIN).exists()
+
+
+PROFILE = {
+    "public_name": "  Harbour   Facts ",
+    "public_url": "https://facts.example.org/",
+    "logo_url": "https://facts.example.org/logo.png",
+}
+
+
+def test_admin_sets_the_public_profile_that_the_public_pages_show(client, team, admin):
+    login(client, admin)
+    html = client.get(reverse("team_settings", args=[team.slug])).content.decode()
+    assert 'id="profile-heading"' in html
+    for field in ("public_name", "public_url", "logo_url"):
+        assert f'<label for="id_{field}">' in html and f'aria-describedby="id_{field}_helptext"' in html
+        assert f'id="id_{field}_helptext"' in html
+    response = client.post(reverse("team_profile", args=[team.slug]), PROFILE)
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert (team.public_name, team.public_url, team.logo_url) == (
+        "Harbour Facts",
+        "https://facts.example.org/",
+        "https://facts.example.org/logo.png",
+    )
+    event = AuditEvent.objects.get(team=team, action="team.public_profile")
+    assert event.before == {"public_name": "", "public_url": "", "logo_url": ""}
+    index = client.get(reverse("public_index", args=[team.slug])).content.decode()
+    assert '<a href="https://facts.example.org/">Harbour Facts</a>' in index
+    # Emptied, the profile falls back to the team's name and its public index.
+    assert client.post(reverse("team_profile", args=[team.slug]), {}).status_code == 302
+    team.refresh_from_db()
+    assert (team.public_name, team.public_url, team.logo_url) == ("", "", "")
+    index = client.get(reverse("public_index", args=[team.slug])).content.decode()
+    assert f'<a href="http://testserver/fact-checks/{team.slug}/">{team.name}</a>' in index
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("public_url", "javascript:alert(1)"),
+        ("logo_url", "ftp://facts.example.org/logo.png"),
+        ("public_url", "https://" + "a" * 2000 + ".org/"),
+        ("public_name", "x" * 201),
+    ],
+)
+def test_a_public_profile_that_is_not_a_web_address_is_refused(client, team, admin, field, value):
+    login(client, admin)
+    response = client.post(reverse("team_profile", args=[team.slug]), {**PROFILE, field: value})
+    assert response.status_code == 400
+    assert 'class="error" role="alert"' in response.content.decode()
+    team.refresh_from_db()
+    assert (team.public_name, team.public_url, team.logo_url) == ("", "", "")
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.EDITOR])
+def test_only_admins_set_the_public_profile(client, team, admin, role):
+    member = MembershipFactory(team=team, user=UserFactory(username=f"{role}-x"), role=role).user
+    login(client, member)
+    html = client.get(reverse("team_settings", args=[team.slug])).content.decode()
+    assert 'id="profile-heading"' in html and 'name="public_name"' not in html
+    response = client.post(reverse("team_profile", args=[team.slug]), PROFILE)
+    assert response.status_code == 403 and "needs the admin role" in response.content.decode()
+    team.refresh_from_db()
+    assert team.public_name == ""
+    assert client.get(reverse("team_profile", args=[team.slug])).status_code == 405
