@@ -43,7 +43,10 @@ class Snapshot(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     fetched_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    deadline_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="Pending: when the next attempt is due. Fetching: when the attempt expires."
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When a fetch task was last sent for it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 IN_FLIGHT = (SnapshotStatus.PENDING, SnapshotStatus.FETCHING)
 MAX_RETRY_DELAY = 3600.0
-STUCK_PENDING_AFTER = datetime.timedelta(minutes=5)
 """A pending snapshot whose task has not run this long after it was due is queued again."""
 
 EVIDENCE_MAX_CHARS = 1_000_000
@@ -55,7 +54,8 @@ _EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "applicat
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    """What one run of `snapshot_fetch` did. `run_again_in`: the task should run again after so many seconds."""
+    """What one run of `snapshot_fetch` did. `run_again_in`: the next attempt is due in so many seconds
+    (the outbox sweep sends it then; no task waits in the broker)."""
 
     snapshot_id: int
     status: str
@@ -174,7 +174,8 @@ def _claim(snapshot_id: int) -> tuple[Snapshot | None, FetchOutcome | None]:
     snapshot.status = SnapshotStatus.FETCHING
     snapshot.attempts += 1
     snapshot.deadline_at = now + datetime.timedelta(seconds=hard + 5)
-    snapshot.save(update_fields=["status", "attempts", "deadline_at"])
+    snapshot.queued_at = None
+    snapshot.save(update_fields=["status", "attempts", "deadline_at", "queued_at"])
     return snapshot, None
 
 
@@ -240,7 +241,8 @@ def _schedule_retry(snapshot_id: int, attempt: int, reason: str, retry_after: fl
         f"Attempt {attempt} of {settings.FETCH_MAX_ATTEMPTS} failed: {reason} Trying again in {delay:.0f} s."
     )
     snapshot.deadline_at = timezone.now() + datetime.timedelta(seconds=delay)
-    snapshot.save(update_fields=["status", "reason", "deadline_at"])
+    snapshot.queued_at = None
+    snapshot.save(update_fields=["status", "reason", "deadline_at", "queued_at"])
     return FetchOutcome(snapshot_id=snapshot.pk, status=snapshot.status, run_again_in=delay)
 
 
@@ -307,14 +309,3 @@ def _record(snapshot: Snapshot) -> None:
             "attempts": snapshot.attempts,
         },
     )
-
-
-def snapshots_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """Snapshots whose task seems lost: fetching past the deadline, or pending long after they were due."""
-    now = now or timezone.now()
-    stuck = Q(status=SnapshotStatus.FETCHING, deadline_at__lt=now)
-    overdue = Q(status=SnapshotStatus.PENDING) & (
-        Q(deadline_at__lt=now - STUCK_PENDING_AFTER)
-        | Q(deadline_at__isnull=True, created_at__lt=now - STUCK_PENDING_AFTER)
-    )
-    return list(Snapshot.objects.filter(stuck | overdue).order_by("id").values_list("id", flat=True)[:500])

@@ -1,7 +1,7 @@
 """Celery tasks. Each is thin: it takes ids and plain JSON, loads rows and calls a service."""
 
-from annotations.tasks.fetching import fetch_snapshot, requeue_stuck_fetches
+from annotations.tasks.fetching import fetch_snapshot, sweep_outbox
 from annotations.tasks.health import health_ping
 from annotations.tasks.webhooks import deliver_webhook
 
-__all__ = ["deliver_webhook", "fetch_snapshot", "health_ping", "requeue_stuck_fetches"]
+__all__ = ["deliver_webhook", "fetch_snapshot", "health_ping", "sweep_outbox"]

@@ -1,43 +1,37 @@
-"""Fetch tasks: thin wrappers that run one snapshot attempt and schedule the next one when asked to."""
+"""Fetch tasks: thin wrappers that run one snapshot attempt; the outbox sweep sends the retries."""
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import reset_queries
 
-from annotations.services.snapshots import fetch_time_limits, snapshot_fetch, snapshots_due
+from annotations import outbox
+from annotations.services.snapshots import fetch_time_limits, snapshot_fetch
 
 _SOFT_LIMIT, _HARD_LIMIT = fetch_time_limits()
 
 
 @shared_task(
-    bind=True,
-    name="annotations.fetch_snapshot",
-    queue="fetch",
+    name=outbox.FETCH,
+    queue=outbox.queue_of(outbox.FETCH),
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=_SOFT_LIMIT,
     time_limit=_HARD_LIMIT,
-    max_retries=None,
     ignore_result=True,
 )
-def fetch_snapshot(self: Task, snapshot_id: int) -> str:
+def fetch_snapshot(snapshot_id: int) -> str:
     """Safe to run again (acks_late): the snapshot's status guards every write.
 
-    Retries are counted on the snapshot (FETCH_MAX_ATTEMPTS), not by Celery: the service decides
-    when a failure may pass and how long to wait (backoff with jitter, or Retry-After).
+    Retries are counted on the snapshot (FETCH_MAX_ATTEMPTS), not by Celery: the service records
+    when the next attempt is due (backoff with jitter, or Retry-After) and the outbox sweep sends
+    it then, so no task waits in the broker for its turn.
     """
     reset_queries()  # with DEBUG, Django logs every query; a 20 MB text would stay in that log
-    outcome = snapshot_fetch(snapshot_id=snapshot_id)
-    if outcome.run_again_in is not None:
-        raise self.retry(countdown=outcome.run_again_in, max_retries=None)
-    return outcome.status
+    return snapshot_fetch(snapshot_id=snapshot_id).status
 
 
-@shared_task(name="annotations.requeue_stuck_fetches", soft_time_limit=30, time_limit=60)
-def requeue_stuck_fetches() -> list[int]:
-    """Periodic (beat): queue again the fetches whose task was lost, e.g. with a worker killed mid-fetch."""
-    due = snapshots_due()
-    for snapshot_id in due:
-        fetch_snapshot.delay(snapshot_id)
-    return due
+@shared_task(name="annotations.sweep_outbox", soft_time_limit=30, time_limit=60, ignore_result=True)
+def sweep_outbox() -> dict[str, int]:
+    """Periodic (beat): send the work that is due or was missed (see annotations.outbox)."""
+    return outbox.sweep()

@@ -12,14 +12,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from annotations import outbox
 from annotations.fetching import system_connector
 from annotations.models import AuditEvent, Snapshot, SnapshotStatus, Source
-from annotations.services.snapshots import (
-    retry_delay,
-    snapshot_fetch,
-    snapshot_for_source,
-    snapshots_due,
-)
+from annotations.services.snapshots import retry_delay, snapshot_fetch, snapshot_for_source
 from annotations.services.sources import source_add, source_refetch
 from tests.annotations.sources_server import REPORT_HTML, SourceServer, serving
 from tests.factories import ArticleFactory, ClaimFactory
@@ -279,21 +275,21 @@ def test_a_stale_attempt_does_not_overwrite_the_one_that_took_over(claim, server
     assert snapshot.status == SnapshotStatus.FETCHING and not snapshot.body and snapshot.sha256 == ""
 
 
-def test_snapshots_due_finds_stuck_and_overdue_fetches_only(team):
+def test_the_outbox_finds_due_retries_unsent_work_and_expired_fetches_only(team):
     now = timezone.now()
     ago = now - datetime.timedelta(minutes=10)
+    soon = now + datetime.timedelta(minutes=1)
     stuck = Snapshot.objects.create(team=team, url="https://a.example/", status="fetching", deadline_at=ago)
-    running = Snapshot.objects.create(
-        team=team, url="https://b.example/", status="fetching", deadline_at=now + datetime.timedelta(minutes=1)
-    )
-    overdue = Snapshot.objects.create(team=team, url="https://c.example/", status="pending", deadline_at=ago)
-    waiting = Snapshot.objects.create(team=team, url="https://d.example/", status="pending", deadline_at=now)
-    fresh = Snapshot.objects.create(team=team, url="https://e.example/")
-    lost = Snapshot.objects.create(team=team, url="https://f.example/")
-    Snapshot.objects.filter(pk=lost.pk).update(created_at=ago)
+    running = Snapshot.objects.create(team=team, url="https://b.example/", status="fetching", deadline_at=soon)
+    retry_due = Snapshot.objects.create(team=team, url="https://c.example/", status="pending", deadline_at=ago)
+    retry_later = Snapshot.objects.create(team=team, url="https://d.example/", status="pending", deadline_at=soon)
+    unsent = Snapshot.objects.create(team=team, url="https://e.example/")  # the broker was down
+    sent = Snapshot.objects.create(team=team, url="https://f.example/", queued_at=now)
+    lost = Snapshot.objects.create(team=team, url="https://g.example/", queued_at=ago)  # a worker lost it
+    Snapshot.objects.create(team=team, url="https://h.example/", status="failed", reason="No.")
 
-    assert snapshots_due() == [stuck.pk, overdue.pk, lost.pk]
-    assert {running.pk, waiting.pk, fresh.pk}.isdisjoint(snapshots_due())
+    assert outbox.due(outbox.FETCH, now=now) == [stuck.pk, retry_due.pk, unsent.pk, lost.pk]
+    assert {running.pk, retry_later.pk, sent.pk}.isdisjoint(outbox.due(outbox.FETCH, now=now))
 
 
 def test_source_add_queues_one_fetch_on_commit(claim, django_capture_on_commit_callbacks):

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 
+from annotations import outbox
 from annotations.models import Snapshot, SnapshotStatus, Source
 from annotations.services.sources import source_add
-from annotations.tasks.fetching import requeue_stuck_fetches
+from annotations.tasks.fetching import sweep_outbox
 from tests.annotations.sources_server import SourceServer, serving
 from tests.conftest import WorkerProcess
 from tests.factories import ArticleFactory, ClaimFactory
@@ -59,15 +59,20 @@ def cite(claim, url: str) -> Source:
     return source_add(claim=claim, user=None, url=url, stance="supports")
 
 
-def wait_for(source: Source, statuses: set[str], timeout: float = 40, *, poke=None) -> Snapshot:
-    """Poll the snapshot; `poke` (if given) runs every 2 seconds meanwhile, as beat would."""
+def sweep() -> None:
+    """What beat does every OUTBOX_SWEEP_SECONDS: send the fetches that are due (retries included)."""
+    outbox.sweep()
+
+
+def wait_for(source: Source, statuses: set[str], timeout: float = 40, *, poke=sweep) -> Snapshot:
+    """Poll the snapshot; `poke` (if given) runs every second meanwhile, as beat would."""
     deadline = time.monotonic() + timeout
     poked = 0.0
     while time.monotonic() < deadline:
         snapshot = Snapshot.objects.get(pk=source.snapshot_id)
         if snapshot.status in statuses:
             return snapshot
-        if poke is not None and time.monotonic() - poked > 2:
+        if poke is not None and time.monotonic() - poked > 1:
             poke()
             poked = time.monotonic()
         time.sleep(0.2)
@@ -138,10 +143,10 @@ def test_a_redirect_to_a_private_address_is_blocked_and_never_reaches_it(claim, 
 def test_a_fetch_survives_its_worker_being_killed_mid_fetch(claim, server, celery_worker, worker_env, tmp_path):
     """SIGKILL the worker's whole process group while the report trickles in, then start a new worker.
 
-    On Redis the unacknowledged message comes back after CELERY_VISIBILITY_TIMEOUT (acks_late) and
-    the new worker takes the stuck fetch over once its deadline has passed. kombu's filesystem
-    transport deletes a message when a worker takes it, so nothing comes back by itself; there the
-    beat job `requeue_stuck_fetches` (called here as beat would) is what recovers the fetch.
+    Whatever the broker does with the unacknowledged message (Redis hands it out again after
+    CELERY_VISIBILITY_TIMEOUT; kombu's filesystem transport has deleted it), the beat job
+    `sweep_outbox` (called here as beat would) sends the fetch again once the killed attempt's
+    deadline has passed, and the new worker takes it over.
     """
     server.slow_seconds = 60
     source = cite(claim, server.loopback("/slow-once"))
@@ -159,9 +164,7 @@ def test_a_fetch_survives_its_worker_being_killed_mid_fetch(claim, server, celer
     replacement = WorkerProcess(worker_env, tmp_path / "worker-2.log")
     replacement.start()
     try:
-        redis = django_settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
-        poke = None if redis else (lambda: requeue_stuck_fetches.delay())
-        snapshot = wait_for(source, FINISHED, timeout=60, poke=poke)
+        snapshot = wait_for(source, FINISHED, timeout=60, poke=lambda: sweep_outbox.delay())
     finally:
         replacement.stop()
 

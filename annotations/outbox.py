@@ -1,0 +1,96 @@
+"""The outbox between the services and the queue.
+
+Services record work as rows, in their own transaction: a pending snapshot to fetch, a pending
+webhook delivery to send. `queue_on_commit` sends the task once the transaction has committed; if
+the broker is down then, the row stays as it is and the request still succeeds. `sweep` (run by
+beat every OUTBOX_SWEEP_SECONDS) sends what is due or was missed: work recorded while the broker
+was down, retries whose time has come, tasks a killed worker lost. Retries are rows with a due time,
+never tasks waiting in the broker, so Redis' visibility timeout cannot hand them out twice; the
+status guard of each task makes a duplicate harmless anyway.
+
+Task names, not task functions: services do not import tasks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from celery import current_app
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from annotations.models import DeliveryStatus, Snapshot, SnapshotStatus, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+FETCH = "annotations.fetch_snapshot"
+DELIVER = "annotations.deliver_webhook"
+# A task sent but not started within this time is sent again (a worker lost it).
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+@dataclass(frozen=True)
+class _Kind:
+    task: str
+    queue: str
+    model: type[models.Model]
+
+
+_KINDS = {
+    FETCH: _Kind(FETCH, "fetch", Snapshot),
+    DELIVER: _Kind(DELIVER, "webhooks", WebhookDelivery),
+}
+
+
+def queue_of(task: str) -> str:
+    """The Celery queue a task of the outbox runs on (the task declares the same one)."""
+    return _KINDS[task].queue
+
+
+def queue_on_commit(task: str, object_id: int) -> None:
+    """Send `task` for the row once the current transaction commits (the sweep covers a refusal)."""
+    transaction.on_commit(partial(send, task, [object_id]))
+
+
+def send(task: str, ids: Iterable[int]) -> list[int]:
+    """Send the task for each id and mark the rows queued. Stops at the first refusal of the broker
+    and leaves the rest for the sweep. Returns the ids sent."""
+    kind = _KINDS[task]
+    sent: list[int] = []
+    for object_id in ids:
+        try:
+            current_app.send_task(task, args=(object_id,), queue=kind.queue, retry=False)
+        except Exception:  # the broker is down or refused: the row waits for the sweep
+            logger.warning("Could not queue %s for %s; the outbox sweep will send it.", task, object_id, exc_info=True)
+            break
+        sent.append(object_id)
+    if sent:
+        kind.model._default_manager.filter(pk__in=sent).update(queued_at=timezone.now())
+    return sent
+
+
+def due(task: str, *, now: datetime.datetime | None = None) -> list[int]:
+    """The rows whose task should be sent now: due (or overdue) and not sent recently."""
+    now = now or timezone.now()
+    fresh = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    if task == FETCH:
+        waiting = Q(status=SnapshotStatus.PENDING) & (Q(deadline_at__isnull=True) | Q(deadline_at__lte=now))
+        expired = Q(status=SnapshotStatus.FETCHING, deadline_at__lt=now)  # its worker died: take it over
+        rows: QuerySet[Any] = Snapshot.objects.filter((waiting & fresh) | expired)
+    else:
+        waiting = Q(status=DeliveryStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        expired = Q(status=DeliveryStatus.SENDING, next_attempt_at__lt=now)
+        rows = WebhookDelivery.objects.filter((waiting & fresh) | expired)
+    return list(rows.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
+
+
+def sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send every kind of due work. Returns how many of each were sent."""
+    return {task: len(send(task, due(task, now=now))) for task in _KINDS}
