@@ -1,4 +1,8 @@
-"""Checks behind /healthz: the database, the broker, and a real round trip through a worker."""
+"""Checks behind /healthz: the database, the broker, and a real round trip through a worker.
+
+The full report names hosts, ports, error texts and the worker's host name: staff only. Anyone
+else gets `public_report`, which says only which part is up.
+"""
 
 from __future__ import annotations
 
@@ -55,3 +59,8 @@ def health_report() -> dict[str, Any]:
         report["worker"] = {"ok": False, "error": "Not checked: the broker or database is down."}
     report["ok"] = all(part["ok"] for part in report.values() if isinstance(part, dict))
     return report
+
+
+def public_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without details: {"ok": bool, "<part>": {"ok": bool}, ...}."""
+    return {name: {"ok": part["ok"]} if isinstance(part, dict) else part for name, part in report.items()}

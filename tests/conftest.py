@@ -26,6 +26,45 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def sign_in_throttling_off(request: pytest.FixtureRequest, settings: Any) -> None:
+    """django-axes off, unless a test asks for `sign_in_throttling`: it refuses authenticate()
+    without a request (the test client's login() has none), and failed sign-ins it remembered
+    would lock later tests out."""
+    if "sign_in_throttling" not in request.fixturenames:
+        settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def sign_in_throttling(settings: Any, db: None) -> Iterator[None]:
+    """django-axes on, starting from no recorded attempts."""
+    from axes.utils import reset  # type: ignore[import-untyped]
+
+    settings.AXES_ENABLED = True
+    reset()
+    yield
+    reset()
+
+
+PUBLIC_TEST_ADDRESS = "93.184.215.14"
+
+
+@pytest.fixture(autouse=True)
+def made_up_hosts_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Webhook endpoints are looked up when registered; tests register made-up public names
+    (hooks.example.org) on machines that may have no DNS. Those resolve to a public address;
+    every other name (localhost) through the system."""
+    from annotations.fetching.connections import system_resolver
+    from annotations.services import webhooks
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host.rstrip(".").endswith(("example.org", "example.com", "example.net")):
+            return [PUBLIC_TEST_ADDRESS]
+        return system_resolver(host, port)
+
+    monkeypatch.setattr(webhooks, "endpoint_resolver", resolve)
+
+
 @pytest.fixture
 def team() -> Team:
     return TeamFactory.create()

@@ -2,11 +2,16 @@
 
 Every process is started in its own process group, so Ctrl-C (or any of them dying) stops all
 of them, and the embedded PostgreSQL too when this launcher started it. Nothing is left running.
+
+It also starts after an unclean stop (`kill -9` of everything): the embedded PostgreSQL repairs
+what it left (workbench.embedded_postgres.recover), and message files of the filesystem broker
+that a kill cut short are set aside (celery beat replaces a damaged schedule by itself).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -27,6 +32,8 @@ def main() -> int:
     var_dir = Path(env.get("WORKBENCH_VAR_DIR", BASE_DIR / "var"))
     embedded = not env.get("DATABASE_URL")
     started_postgres = embedded and not _embedded_postgres_running(var_dir)
+    if not env.get("CELERY_BROKER_URL"):
+        _set_aside_damaged_broker_files(var_dir, env.get("CELERY_NAMESPACE", ""))
 
     manage = [PYTHON, str(BASE_DIR / "manage.py")]
     try:
@@ -84,14 +91,29 @@ def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
 
 
 def _embedded_postgres_running(var_dir: Path) -> bool:
-    pid_file = var_dir / "postgres" / "postmaster.pid"
-    if not pid_file.exists():
-        return False
-    try:
-        os.kill(int(pid_file.read_text().split()[0]), 0)
-    except (ValueError, IndexError, ProcessLookupError, PermissionError):
-        return False
-    return True
+    from workbench.embedded_postgres import running_postmaster
+
+    pgdata = var_dir / "postgres"
+    return pgdata.exists() and running_postmaster(pgdata.resolve()) is not None
+
+
+def _set_aside_damaged_broker_files(var_dir: Path, namespace: str) -> None:
+    """Move JSON files of the filesystem broker that do not parse (a write cut short) to damaged/.
+
+    A damaged exchange table stops the worker from starting; a damaged message cannot be run.
+    """
+    broker = var_dir / (f"broker-{namespace}" if namespace else "broker")
+    damaged_dir = broker / "damaged"
+    for folder, pattern in (("queue", "*.msg"), ("control", "*.exchange")):
+        for path in (broker / folder).glob(pattern):
+            try:
+                json.loads(path.read_bytes())
+            except ValueError:
+                damaged_dir.mkdir(exist_ok=True)
+                path.replace(damaged_dir / path.name)
+                print(f"Set aside {path.name}, damaged by an unclean stop, in {damaged_dir}.", flush=True)
+            except OSError:
+                continue
 
 
 def _stop_postgres(var_dir: Path, started: bool) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,22 +40,30 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # Before the third-party apps, so its templates override theirs (the API docs page).
+    "annotations",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_results",
-    "annotations",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Inside the security headers, outside everything that reads the database: a 503, not a 500.
+    "workbench.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -98,6 +108,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -145,8 +160,49 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain http is redirected to https; /healthz stays reachable by probes on the plain port.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain to https in browsers for months: the operator's call.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy on every response (django-csp): nothing inline, nothing from elsewhere.
+# Data a page's script needs travels in json_script blocks or data attributes; colours a team chose
+# are applied through the CSSOM (frontend/js/colors.js). Swagger UI's icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one user name, or
+# from one address, further attempts are refused for AXES_COOLOFF_MINUTES (each new attempt during
+# the pause starts it again). Admins unlock at once by deleting the access attempts in Django admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's failures against other accounts
+AXES_VERBOSE = False
+if BEHIND_TLS_PROXY:
+    # The client's address as the proxy saw it, not the proxy's own (which every user shares).
+    AXES_CLIENT_IP_CALLABLE = "workbench.middleware.client_address"
 
 # --- Celery: a real worker always; the broker comes from CELERY_BROKER_URL. ----------------
 # With no broker configured, kombu's filesystem transport under var/ needs no server at all.
@@ -168,8 +224,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 # Redis only: seconds before a task taken but never acknowledged (its worker was killed) goes back
-# to the queue. Unset: kombu's default of one hour. Keep it above the longest retry countdown in
-# production; the tests set a few seconds so a killed worker's fetch comes back quickly.
+# to the queue. Unset: kombu's default of one hour. No task waits in the broker for a retry (the
+# outbox keeps due times as rows), so it only needs to exceed the longest task's run time.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=0)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) and CELERY_VISIBILITY_TIMEOUT:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -193,7 +249,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
-CELERY_BEAT_SCHEDULE["requeue-stuck-fetches"] = {"task": "annotations.requeue_stuck_fetches", "schedule": 60.0}
+# The outbox sweep sends the work that is due or was missed: retries, work recorded while the broker
+# was down, tasks a killed worker lost (annotations/outbox.py).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=15.0)
+CELERY_BEAT_SCHEDULE["sweep-outbox"] = {"task": "annotations.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS}
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=5.0)
 
 # --- Fetching cited reports. ---------------------------------------------------------------
@@ -220,7 +279,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.PolicyPermission"],
     "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["annotations.api.renderers.FastJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded in size and depth, and refusing NUL characters (annotations/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -238,23 +298,34 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # 3.1: a nullable object is `oneOf: [{$ref}, {type: null}]`; 3.0's `nullable` beside a $ref allows no null.
+    "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers, from one place (annotations/api/schema.py); then shared enums.
+    "POSTPROCESSING_HOOKS": [
+        "annotations.api.schema.document_errors",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
     # Swagger UI from drf-spectacular-sidecar's local copy: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "annotations.models.claims.ClaimStatus",
         "RoleEnum": "annotations.models.teams.Role",
         "WebhookEventEnum": "annotations.models.webhooks.WebhookEvent",
     },
 }
 # The throttle counters: Redis (shared by every web process) when the broker is Redis, else per process.
+# Short socket timeouts: with Redis unreachable the throttle counts per process (throttling.py) at
+# once, instead of holding the request while a connection attempt hangs.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CELERY_BROKER_URL,
             "KEY_PREFIX": f"workbench-cache:{CELERY_NAMESPACE}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from annotations.policy import declare
 from annotations.views import corrections, health, pages, snapshots
+from annotations.views import ns as ns_views
+from annotations.views import public as public_views
 from annotations.views import queues as queue_views
 from annotations.views import team_settings as team_settings_views
+
+PUBLIC_READ = {"GET": "public.read", "HEAD": "public.read"}
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -23,6 +29,19 @@ urlpatterns = [
     path("snapshots/<int:snapshot_id>/copy", snapshots.snapshot_copy, name="snapshot_copy"),
     path("snapshots/<int:snapshot_id>/text", snapshots.snapshot_text, name="snapshot_text"),
     path("corrections/<slug:team_slug>/", corrections.corrections_log, name="corrections_log"),
+    path("fact-checks/<slug:team_slug>/", public_views.fact_check_index, name="public_index"),
+    path(
+        "fact-checks/<slug:team_slug>/feed/",
+        declare(require_safe(public_views.TeamFactCheckFeed()), PUBLIC_READ),
+        name="public_feed",
+    ),
+    path("fact-checks/<slug:team_slug>/<int:claim_id>/", public_views.fact_check, name="public_fact_check"),
+    path(
+        "sitemap.xml",
+        declare(require_safe(sitemap_views.sitemap), PUBLIC_READ),
+        {"sitemaps": public_views.SITEMAPS, "template_name": "public/sitemap.xml"},
+        name="sitemap",
+    ),
     path("t/<slug:team_slug>/queues/", queue_views.queues, name="queues"),
     path("t/<slug:team_slug>/queues/bulk-assign/", queue_views.queues_bulk_assign, name="queues_bulk_assign"),
     path("t/<slug:team_slug>/settings/", team_settings_views.team_settings, name="team_settings"),
@@ -39,6 +58,10 @@ urlpatterns = [
     ),
     path("t/<slug:team_slug>/settings/ratings/", team_settings_views.rating_scale_view, name="team_rating_scale"),
     path("t/<slug:team_slug>/settings/due/", team_settings_views.team_due_days_view, name="team_due_days"),
+    path("t/<slug:team_slug>/settings/profile/", team_settings_views.team_profile_view, name="team_profile"),
+    # The workbench's JSON-LD context and the agents its Web Annotations name (annotations/views/ns.py).
+    path("ns/workbench.jsonld", ns_views.workbench_context, name="ns-workbench-context"),
+    path("ns/agents/<str:key>", ns_views.agent, name="ns-agent"),
     path("api/v1/", include("annotations.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,10 @@ spends milliseconds on it, orjson a tenth of that. The output matches DRF's: UTF
 datetimes in ISO 8601 with "Z" for UTC and microseconds only when present. Types orjson does not
 know (Decimal, lazy translations, query sets, ...) go through DRF's own encoder, which also
 raises for anything it cannot represent, so nothing is silently dropped.
+
+orjson refuses a string with an unpaired surrogate (not valid Unicode, so not valid UTF-8). The
+database never holds one, but an error message may quote input that does; such strings are
+written with U+FFFD in their place rather than failing the response.
 """
 
 from __future__ import annotations
@@ -15,13 +19,31 @@ import orjson
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from annotations.validation import replace_unpaired_surrogates
+
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 _fallback = JSONEncoder().default
 
 
 def to_json(data: Any) -> bytes:
     """`data` as compact UTF-8 JSON, as the API renders it."""
-    return orjson.dumps(data, default=_fallback, option=_OPTIONS)
+    try:
+        return orjson.dumps(data, default=_fallback, option=_OPTIONS)
+    except orjson.JSONEncodeError as exc:
+        if "surrogates not allowed" not in str(exc):
+            raise
+    return orjson.dumps(_valid_text(data), default=_fallback, option=_OPTIONS)
+
+
+def _valid_text(data: Any) -> Any:
+    """`data` with unpaired surrogates replaced in every string, key and nested container."""
+    if isinstance(data, str):
+        return replace_unpaired_surrogates(data)
+    if isinstance(data, dict):
+        return {_valid_text(key): _valid_text(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_valid_text(item) for item in data]
+    return data
 
 
 class FastJSONRenderer(JSONRenderer):
@@ -31,5 +53,8 @@ class FastJSONRenderer(JSONRenderer):
         if data is None:
             return b""
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
-            return super().render(data, accepted_media_type, renderer_context)
+            try:
+                return super().render(data, accepted_media_type, renderer_context)
+            except UnicodeEncodeError:
+                return super().render(_valid_text(data), accepted_media_type, renderer_context)
         return to_json(data)

@@ -7,12 +7,20 @@ be stored and found once.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import idna
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 2000
+"""The longest link stored (the URL columns' length), as written and once normalised."""
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_HOST_LABEL = re.compile(r"[a-z0-9_-]+")
 
 TRACKING_PARAMETERS = frozenset(
     {
@@ -87,8 +95,17 @@ class HttpTarget:
         return urlunsplit((self.scheme, self.netloc, self.path, self.query, ""))
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """`text` quoted for a message, cut to `limit` characters (input is repeated, never in full)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def ascii_host(host: str) -> str:
-    """Lower-case the host and IDNA-encode internationalised names."""
+    """Lower-case the host and IDNA-encode internationalised names.
+
+    Refuses what a resolver would choke on later (in the worker, as a UnicodeError): an empty
+    label ("a..b"), a label over 63 characters, a name over 253, characters no host name has.
+    """
     host = host.strip().rstrip(".").lower()
     if not host:
         raise InvalidURL("The link has no host name.")
@@ -98,15 +115,21 @@ def ascii_host(host: str) -> str:
         try:
             return ipaddress.IPv6Address(host.split("%", 1)[0]).compressed
         except ValueError as exc:
-            raise InvalidURL(f"{host!r} is not a valid IPv6 address.") from exc
-    if host.isascii():
-        if any(ch in host for ch in " /\\?#@"):
-            raise InvalidURL(f"{host!r} is not a valid host name.")
-        return host
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
-        raise InvalidURL(f"{host!r} is not a valid international host name: {exc}.") from exc
+            raise InvalidURL(f"{shown(host)} is not a valid IPv6 address.") from exc
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
+            raise InvalidURL(f"{shown(host)} is not a valid international host name: {exc}.") from exc
+    labels = host.split(".")
+    if len(host) > MAX_HOST_LENGTH or any(len(label) > MAX_LABEL_LENGTH for label in labels):
+        raise InvalidURL(
+            f"{shown(host)} is not a valid host name: too long "
+            f"(at most {MAX_LABEL_LENGTH} characters between dots, {MAX_HOST_LENGTH} in all)."
+        )
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise InvalidURL(f"{shown(host)} is not a valid host name.")
+    return host
 
 
 def parse_http_url(url: str) -> HttpTarget:
@@ -114,14 +137,20 @@ def parse_http_url(url: str) -> HttpTarget:
     text = url.strip()
     if not text:
         raise InvalidURL("The link is empty.")
+    if _CONTROL.search(text):
+        raise InvalidURL("The link contains a line break or another control character.")
+    if _SURROGATE.search(text):
+        raise InvalidURL("The link is not valid text (it has an unpaired surrogate).")
+    if len(text) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The link is longer than {MAX_URL_LENGTH:,} characters.")
     try:
         parts = urlsplit(text)
     except ValueError as exc:
-        raise InvalidURL(f"The link {text!r} cannot be read: {exc}.") from exc
+        raise InvalidURL(f"The link {shown(text)} cannot be read: {exc}.") from exc
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        shown = scheme or "no scheme"
-        raise InvalidURL(f"Only http and https links are supported, not {shown}.")
+        named = scheme[:20] or "no scheme"
+        raise InvalidURL(f"Only http and https links are supported, not {named}.")
     if parts.username is not None or parts.password is not None:
         raise InvalidURL("Links with a user name or password are not accepted.")
     if not parts.hostname:
@@ -129,7 +158,7 @@ def parse_http_url(url: str) -> HttpTarget:
     try:
         port = parts.port
     except ValueError as exc:
-        raise InvalidURL(f"The link has an invalid port: {exc}.") from exc
+        raise InvalidURL(f"The link has an invalid port: {str(exc)[:80]}.") from exc
     return HttpTarget(
         scheme=scheme,
         host=ascii_host(parts.hostname),
@@ -155,4 +184,7 @@ def normalize_url(url: str) -> str:
     ]
     pairs.sort()
     query = urlencode(pairs, quote_via=quote, safe=_QUERY_SAFE)
-    return urlunsplit((target.scheme, target.netloc, path, query, ""))
+    normal = urlunsplit((target.scheme, target.netloc, path, query, ""))
+    if len(normal) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The link is longer than {MAX_URL_LENGTH:,} characters once encoded.")
+    return normal

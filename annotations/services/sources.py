@@ -3,19 +3,21 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from annotations import outbox
 from annotations.errors import InvalidInput
 from annotations.fetching.urls import InvalidURL, normalize_url
 from annotations.models import Claim, Source, Stance
 from annotations.services.audit import audit_record
 from annotations.services.snapshots import IN_FLIGHT, snapshot_for_source
-from annotations.tasks.fetching import fetch_snapshot
 
 
 @transaction.atomic
 def source_add(*, claim: Claim, user: User | None, url: str, stance: str, note: str = "") -> Source:
-    """Cite a report for a claim."""
+    """Cite a report for a claim. The link is kept as given (without surrounding spaces) once it has
+    passed the fetcher's URL checks; the fetch uses its normal form."""
     if stance not in Stance.values:
         raise InvalidInput(f"stance must be one of {', '.join(Stance.values)}.", field="stance")
+    url = url.strip()
     try:
         normalize_url(url)
     except InvalidURL as exc:
@@ -62,4 +64,4 @@ def _fetch_on_commit(*, source: Source, fresh: bool) -> None:
     snapshot, needs_fetch = snapshot_for_source(source=source, fresh=fresh)
     if needs_fetch:
         snapshot_id = snapshot.pk
-        transaction.on_commit(lambda: fetch_snapshot.delay(snapshot_id))
+        outbox.queue_on_commit(outbox.FETCH, snapshot_id)

@@ -8,11 +8,14 @@ HMAC-SHA256 over "<timestamp>.<body>" with the endpoint's secret:
 
 Deliveries go through the fetcher's checked connections (annotations.fetching.posting): HTTPS
 only, no private, loopback or metadata addresses, the resolved address pinned for the
-connection, no redirects followed, a total deadline.
+connection, no redirects followed, a total deadline. The same checks run when an endpoint is
+registered, so one that could never be delivered to is refused with a reason there and then
+(a name may still change what it resolves to later: every delivery checks again).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -20,7 +23,6 @@ import random
 import secrets
 import time
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -29,11 +31,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from annotations import outbox
 from annotations.access import require_role
 from annotations.errors import InvalidInput, NotAllowed
+from annotations.fetching.connections import check_target
 from annotations.fetching.fetcher import FetchFailed, FetchPolicy, FetchRefused, Resolver, system_resolver
 from annotations.fetching.posting import post_checked
-from annotations.fetching.urls import InvalidURL, parse_http_url
+from annotations.fetching.urls import MAX_URL_LENGTH, InvalidURL, parse_http_url
 from annotations.models import (
     DeliveryStatus,
     Membership,
@@ -50,6 +54,9 @@ MAX_ATTEMPTS = 6
 DELIVERY_DEADLINE = 15.0
 USER_AGENT = "FactCheckWorkbench-Webhooks/1"
 
+endpoint_resolver: Resolver = system_resolver
+"""Looks up an endpoint's host when it is registered (the tests, which have no DNS, replace it)."""
+
 
 def _admin(*, team: Team, user: User) -> None:
     membership = Membership.objects.filter(team=team, user=user).first()
@@ -58,30 +65,47 @@ def _admin(*, team: Team, user: User) -> None:
     require_role(membership, Role.ADMIN)
 
 
-def _clean_url(url: str) -> str:
+def _deliverable_url(url: str, *, resolver: Resolver) -> str:
+    """The endpoint's URL once deliveries could reach it: https, an allowed port, a host whose
+    every address is public. Raises InvalidInput (field "url") saying why not."""
     try:
         target = parse_http_url(url.strip())
     except InvalidURL as exc:
         raise InvalidInput(str(exc), field="url") from exc
     if target.scheme != "https":
         raise InvalidInput("Webhook endpoints must use https://.", field="url")
+    if len(target.url) > MAX_URL_LENGTH:
+        raise InvalidInput(f"The link is longer than {MAX_URL_LENGTH:,} characters once encoded.", field="url")
+    try:
+        check_target(target, webhook_policy(), resolver)
+    except FetchRefused as exc:
+        reason = exc.reason.removeprefix("Refused: ").replace("for fetching", "for webhooks")
+        raise InvalidInput(f"Webhooks cannot be sent there: {reason}", field="url") from exc
+    except FetchFailed as exc:
+        raise InvalidInput(f"{exc.reason} Check the address (a new DNS name may need a moment).", field="url") from exc
     return target.url
 
 
-@transaction.atomic
-def webhook_endpoint_create(*, team: Team, user: User, url: str, events: list[str]) -> WebhookEndpoint:
-    """Register an HTTPS endpoint (admins). Its signing secret is generated here."""
+def webhook_endpoint_create(
+    *, team: Team, user: User, url: str, events: list[str], resolver: Resolver | None = None
+) -> WebhookEndpoint:
+    """Register an HTTPS endpoint (admins). Its signing secret is generated here.
+
+    The host is looked up before the transaction opens (DNS may take seconds).
+    """
     _admin(team=team, user=user)
     if not events or any(event not in WebhookEvent.values for event in events):
         raise InvalidInput(f"Choose events among {', '.join(WebhookEvent.values)}.", field="events")
-    endpoint = WebhookEndpoint.objects.create(
-        team=team,
-        url=_clean_url(url),
-        events=sorted(set(events)),
-        secret=secrets.token_hex(32),
-        created_by=user,
-    )
-    audit_record(team=team, actor=user, action="webhook.create", target=endpoint, after={"url": endpoint.url})
+    clean_url = _deliverable_url(url, resolver=resolver or endpoint_resolver)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            team=team,
+            url=clean_url,
+            events=sorted(set(events)),
+            secret=secrets.token_hex(32),
+            created_by=user,
+        )
+        audit_record(team=team, actor=user, action="webhook.create", target=endpoint, after={"url": endpoint.url})
     return endpoint
 
 
@@ -129,10 +153,8 @@ def webhooks_dispatch(*, team: Team, event: str, verdict: Verdict) -> list[Webho
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(team=team, endpoint=endpoint, event=event, payload=payload) for endpoint in endpoints
     )
-    from annotations.tasks.webhooks import deliver_webhook
-
     for delivery in deliveries:
-        transaction.on_commit(partial(deliver_webhook.delay, delivery.pk))
+        outbox.queue_on_commit(outbox.DELIVER, delivery.pk)
     return deliveries
 
 
@@ -166,7 +188,15 @@ def retry_delay(attempt: int) -> float:
 
 
 def webhook_deliver(*, delivery_id: int, resolver: Resolver = system_resolver) -> DeliveryOutcome:
-    """Send one logged delivery, recording the attempt. Idempotent: a finished delivery is left alone."""
+    """Send one logged delivery, recording the attempt.
+
+    The delivery is claimed first (pending → sending, under its row lock, with a deadline), so two
+    copies of the task cannot both send it; a finished delivery, one not due yet, or one another
+    worker is sending is left alone. A worker that dies mid-send leaves it sending past its
+    deadline, and the outbox sweep sends it again (receivers tell repeats apart by the delivery id).
+    A failure that may pass is recorded as pending with the time the next attempt is due.
+    """
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
@@ -174,10 +204,17 @@ def webhook_deliver(*, delivery_id: int, resolver: Resolver = system_resolver) -
             .filter(pk=delivery_id)
             .first()
         )
-        if delivery is None or delivery.status != DeliveryStatus.PENDING:
-            return DeliveryOutcome(status=delivery.status if delivery else "missing")
+        if delivery is None:
+            return DeliveryOutcome(status="missing")
+        due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
+        takeover = delivery.status == DeliveryStatus.SENDING and due
+        if not ((delivery.status == DeliveryStatus.PENDING and due) or takeover):
+            return DeliveryOutcome(status=delivery.status)
+        delivery.status = DeliveryStatus.SENDING
         delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
+        delivery.next_attempt_at = now + datetime.timedelta(seconds=DELIVERY_DEADLINE * 2 + 5)
+        delivery.queued_at = None
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "queued_at"])
         endpoint = delivery.endpoint
         payload = {**delivery.payload, "delivery": delivery.pk, "attempt": delivery.attempts}
     body = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
@@ -206,13 +243,19 @@ def webhook_deliver(*, delivery_id: int, resolver: Resolver = system_resolver) -
             if not 200 <= status_code < 300:
                 error = f"The endpoint answered {status_code}."
                 retryable = status_code == 429 or status_code >= 500 or status_code == 408
-    values: dict[str, Any] = {"response_status": status_code, "error": error[:2000]}
+    values: dict[str, Any] = {"response_status": status_code, "error": error[:2000], "next_attempt_at": None}
+    retry_in = None
     if status_code is not None and 200 <= status_code < 300:
         values.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), error="")
     elif not retryable or delivery.attempts >= MAX_ATTEMPTS:
         values["status"] = DeliveryStatus.FAILED
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(**values)
-    status = values.get("status", DeliveryStatus.PENDING)
-    if status == DeliveryStatus.PENDING:
-        return DeliveryOutcome(status=status, retry_in=retry_delay(delivery.attempts))
-    return DeliveryOutcome(status=status)
+    else:
+        retry_in = retry_delay(delivery.attempts)
+        values.update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now() + datetime.timedelta(seconds=retry_in)
+        )
+    # Only the attempt that claimed the delivery records its outcome (a takeover may have followed).
+    WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=delivery.attempts).update(
+        **values
+    )
+    return DeliveryOutcome(status=values["status"], retry_in=retry_in)

@@ -91,6 +91,9 @@ class ArticleForm(forms.Form):
             except UnicodeDecodeError:
                 self.add_error("upload", "The file is not UTF-8 text.")
                 return data
+            if "\x00" in data["source"]:
+                self.add_error("upload", "The file contains NUL characters; it is not a text file.")
+                return data
             data["source_format"] = UPLOAD_FORMATS[suffix]
         data["source_format"] = data.get("source_format") or SourceFormat.MARKDOWN
         if data.get("import_url"):

@@ -198,6 +198,15 @@ CALLS = [
     Call("team_member_remove", "POST", _member_page, api=False),
     Call("team_rating_scale", "POST", _slug, lambda d, w: {}, api=False),
     Call("team_due_days", "POST", _slug, lambda d, w: {"default_due_days": 9}, api=False),
+    Call(
+        "team_profile", "POST", _slug,
+        lambda d, w: {"public_name": "The Desk", "public_url": "https://desk.example.org/", "logo_url": ""},
+        api=False,
+    ),
+    # Public pages (the fact-check page itself is tested in tests/annotations/views/test_public.py).
+    Call("public_index", "GET", _slug, api=False),
+    Call("public_feed", "GET", _slug, api=False),
+    Call("sitemap", "GET", _none, api=False),
     # API.
     Call("api-teams", "GET", _none, outsider=(200,)),
     Call("api-team", "GET", _team),
@@ -225,11 +234,13 @@ CALLS = [
     Call("api-article-claims", "GET", _article),
     Call("api-article-claims", "POST", _article, lambda d, w: {"exact": "flood wall"}),
     Call("api-article-annotations", "GET", _article),
+    Call("api-article-annotations", "OPTIONS", _article),
     Call(
         "api-article-annotations", "POST", _article,
         lambda d, w: {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}},
     ),
     Call("api-article-annotation", "GET", lambda d, w: [d.article.pk, d.claim.pk]),
+    Call("api-article-annotation", "OPTIONS", lambda d, w: [d.article.pk, d.claim.pk]),
     Call(
         "api-article-annotation", "PUT", lambda d, w: [d.article.pk, d.claim.pk],
         lambda d, w: {
@@ -247,6 +258,7 @@ CALLS = [
     Call("api-claim", "PATCH", _claim, lambda d, w: {"restated": "The wall cost €48m.", "version": 1}),
     Call("api-claim", "DELETE", _claim, headers=_version),
     Call("api-claim-annotation", "GET", _claim),
+    Call("api-claim-annotation", "OPTIONS", _claim),
     Call("api-claim-sources", "GET", _claim),
     Call("api-claim-sources", "POST", _claim, lambda d, w: {"url": "https://example.org/x", "stance": "refutes"}),
     Call("api-claim-verdicts", "GET", _claim),
@@ -284,7 +296,9 @@ CALLS = [
 ]  # fmt: skip
 
 # Routes whose behaviour for every caller is tested on their own: public, or Django's.
-ELSEWHERE = {"healthz", "login", "logout", "api-schema", "api-docs", "api-claim-claimreview"}
+ELSEWHERE = {"healthz", "login", "logout", "api-schema", "api-docs", "api-claim-claimreview", "public_fact_check"}
+# The JSON-LD context and agent documents of the Web Annotations: tests/annotations/api/test_webannotation.py.
+ELSEWHERE |= {"ns-workbench-context", "ns-agent"}
 WHO = ("reviewer", "editor", "admin", "outsider", "anonymous", "key")
 
 

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotations.fetching import InvalidURL, normalize_url
+from annotations.fetching.urls import parse_http_url
 
 
 @pytest.mark.parametrize(
@@ -99,3 +100,44 @@ def test_arbitrary_text_is_normalised_or_refused_clearly(text: str) -> None:
         assert str(exc)
     else:
         assert normalize_url(once) == once
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://example.org/a\r\nSet-Cookie: x=1", "line break"),
+        ("https://exa\nmple.org/", "line break"),
+        ("https://example.org/\x00", "control character"),
+        ("https://example.org/a\x85b", "control character"),
+        ("https://example.org/\ud800", "unpaired surrogate"),
+        ("https://a..b/", "not a valid host name"),
+        ("https://" + "a" * 64 + ".example.org/", "too long"),
+        ("https://" + ".".join(["a" * 60] * 5) + "/", "too long"),
+        ("https://exa%41mple.org/", "not a valid host name"),
+        ("https://ex_ample.org/", None),  # underscores occur in real host names
+        ("https://xn--ls8h.example/", None),
+        ("https://\u200d.example/", "international host name"),
+        ("https://example.org/" + "a" * 2000, "longer than 2,000"),
+        ("https://example.org/" + "ü" * 600, "once encoded"),
+    ],
+)
+def test_links_a_resolver_or_a_header_would_choke_on_are_refused_here(url: str, message: str | None) -> None:
+    """What used to be stored and then fail in the worker (UnicodeError), or be stored raw."""
+    if message is None:
+        assert normalize_url(url)
+        return
+    with pytest.raises(InvalidURL, match=message) as refused:
+        normalize_url(url)
+    assert len(str(refused.value)) < 300  # the link is quoted cut short, if at all
+
+
+@given(st.text(max_size=60).filter(lambda t: t.strip()))
+def test_a_normalised_link_is_one_a_resolver_and_a_header_accept(text: str) -> None:
+    try:
+        normal = normalize_url("https://" + text)
+    except InvalidURL:
+        return
+    host = parse_http_url(normal).host
+    host.encode("idna")  # what socket.getaddrinfo does with the host; must not raise
+    assert not any(ord(ch) < 32 or ch == "\x7f" for ch in normal)
+    assert normal.isascii() and len(normal) <= 2000

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from annotations import outbox
 from annotations.errors import InvalidInput, NotAllowed
-from annotations.models import DeliveryStatus, Verdict, WebhookDelivery, WebhookEvent
+from annotations.models import DeliveryStatus, Verdict, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from annotations.services.verdicts import verdict_propose
 from annotations.services.webhooks import webhook_deliver, webhook_endpoint_create, webhooks_dispatch
 from tests.annotations.webhook_server import HookServer, serving
@@ -84,17 +88,90 @@ def test_server_errors_are_retried_and_client_errors_are_not(
     hooks.statuses = [503, 410]
     first = webhook_deliver(delivery_id=delivery.pk)
     assert first.status == DeliveryStatus.PENDING and first.retry_in is not None and first.retry_in > 0
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
+    early = webhook_deliver(delivery_id=delivery.pk)  # a copy of the task before the retry is due
+    assert early.status == DeliveryStatus.PENDING and WebhookDelivery.objects.get(pk=delivery.pk).attempts == 1
+    assert delivery.pk not in outbox.due(outbox.DELIVER)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    assert delivery.pk in outbox.due(outbox.DELIVER)
     second = webhook_deliver(delivery_id=delivery.pk)
     assert second.status == DeliveryStatus.FAILED and second.retry_in is None
     delivery.refresh_from_db()
     assert delivery.attempts == 2 and delivery.response_status == 410 and "410" in delivery.error
 
 
-def test_private_addresses_are_refused(team: Any, admin: Any, claim: Any, settings: Any) -> None:
-    settings.FETCH_ALLOW_PRIVATE_HOSTS = []
-    webhook_endpoint_create(
-        team=team, user=admin, url="https://127.0.0.1/hook", events=[WebhookEvent.VERDICT_PUBLISHED]
+def test_a_delivery_being_sent_is_not_sent_again_until_its_attempt_expires(
+    hooks: HookServer, team: Any, admin: Any, claim: Any
+) -> None:
+    webhook_endpoint_create(team=team, user=admin, url=hooks.url(), events=[WebhookEvent.VERDICT_PUBLISHED])
+    [delivery] = webhooks_dispatch(team=team, event=WebhookEvent.VERDICT_PUBLISHED, verdict=published(claim, admin))
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, attempts=1, next_attempt_at=soon
+    )
+    assert webhook_deliver(delivery_id=delivery.pk).status == DeliveryStatus.SENDING  # another worker has it
+    assert delivery.pk not in outbox.due(outbox.DELIVER) and len(hooks.received) == 0
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())  # that worker died
+    assert delivery.pk in outbox.due(outbox.DELIVER)
+    assert webhook_deliver(delivery_id=delivery.pk).status == DeliveryStatus.DELIVERED
+    assert len(hooks.received) == 1 and WebhookDelivery.objects.get(pk=delivery.pk).attempts == 2
+
+
+def test_an_endpoint_that_turned_private_is_refused_at_delivery(team: Any, admin: Any, claim: Any) -> None:
+    """Registration checked the name; deliveries check it again (its DNS may change later)."""
+    endpoint = webhook_endpoint_create(
+        team=team, user=admin, url="https://hooks.example.org/in", events=[WebhookEvent.VERDICT_PUBLISHED]
     )
     [delivery] = webhooks_dispatch(team=team, event=WebhookEvent.VERDICT_PUBLISHED, verdict=published(claim, admin))
-    assert webhook_deliver(delivery_id=delivery.pk).status == DeliveryStatus.FAILED
-    assert "Refused" in WebhookDelivery.objects.get(pk=delivery.pk).error
+    assert endpoint.url == "https://hooks.example.org/in"
+    outcome = webhook_deliver(delivery_id=delivery.pk, resolver=lambda host, port: ["10.0.0.7"])
+    assert outcome.status == DeliveryStatus.FAILED
+    assert "10.0.0.7, a private address" in WebhookDelivery.objects.get(pk=delivery.pk).error
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.0.0.1/hook", "127.0.0.1, a loopback address"),
+        ("https://10.1.2.3/hook", "a private address"),
+        ("https://169.254.169.254/latest/meta-data/", "the cloud metadata service address"),
+        ("https://[::ffff:127.0.0.1]/hook", "loopback"),
+        ("https://0x7f.1/hook", "loopback"),
+        ("https://hooks.example.org:8443/hook", "port 8443 is not allowed for webhooks (allowed: 443)"),
+        ("https://internal.example.org/hook", "resolves to 192.168.1.20, a private address"),
+        ("https://nowhere.invalid/hook", "does not resolve"),
+        ("https://a..b/hook", "not a valid host name"),
+        ("https://" + "a" * 64 + ".example.org/", "too long"),
+        ("https://hooks.example.org/a\r\nX-Injected: 1", "line break"),
+    ],
+)
+def test_endpoints_that_could_never_be_delivered_to_are_refused_at_registration(
+    team: Any, admin: Any, settings: Any, url: str, reason: str
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = []
+    addresses = {"hooks.example.org": ["93.184.215.14"], "internal.example.org": ["93.184.215.14", "192.168.1.20"]}
+
+    def resolver(host: str, port: int) -> list[str]:
+        if host not in addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return addresses[host]
+
+    with pytest.raises(InvalidInput) as refused:
+        webhook_endpoint_create(
+            team=team, user=admin, url=url, events=[WebhookEvent.VERDICT_PUBLISHED], resolver=resolver
+        )
+    assert refused.value.field == "url" and reason in refused.value.message, refused.value.message
+    assert not WebhookEndpoint.objects.filter(team=team).exists()
+
+
+def test_registration_refusals_are_field_errors_in_the_api(team: Any, admin: Any) -> None:
+    client = APIClient()
+    client.force_login(admin)
+    response = client.post(
+        f"/api/v1/teams/{team.pk}/webhooks/",
+        {"url": "https://169.254.169.254/hook", "events": ["verdict.published"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "cloud metadata" in response.json()["error"]["fields"]["url"][0]
