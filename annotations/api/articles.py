@@ -6,24 +6,27 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import policy
-from annotations.api.filters import LIST_PARAMETERS, filter_articles
+from annotations.api.filters import filter_articles, list_parameters
 from annotations.api.pagination import Key, paginate, paginated_response
 from annotations.api.permissions import caller
+from annotations.api.schema import ETAG
 from annotations.api.serializers.articles import (
     ArticleCreateIn,
     ArticleDetailOut,
     ArticleOut,
     ArticleReviseIn,
+    article_create_input,
     article_json,
 )
-from annotations.api.serializers.common import ErrorOut, page_of
-from annotations.api.versions import required_version
+from annotations.api.serializers.common import page_of
+from annotations.api.versions import with_version
 from annotations.errors import InvalidInput
 from annotations.fetching.urls import InvalidURL
 from annotations.models import Article
@@ -31,6 +34,12 @@ from annotations.services.article_import import article_import_url
 from annotations.services.articles import article_create, article_revise
 
 ORDER = [Key("created_at", descending=True, kind="datetime"), Key("id", descending=True)]
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The revision you have, as an ETag (`"3"`): answered 304 while the text is still at it.',
+)
 
 
 def _articles(request: Request) -> QuerySet[Article]:
@@ -41,7 +50,7 @@ class ArticleList(APIView):
     policy = {"GET": "article.read", "POST": "article.create"}
 
     @extend_schema(
-        operation_id="articles_list", parameters=LIST_PARAMETERS, responses=page_of(ArticleOut, "ArticlePage")
+        operation_id="articles_list", parameters=list_parameters(ORDER), responses=page_of(ArticleOut, "ArticlePage")
     )
     def get(self, request: Request) -> Response:
         page = paginate(request, filter_articles(request, _articles(request)), ORDER)
@@ -50,7 +59,7 @@ class ArticleList(APIView):
     @extend_schema(operation_id="articles_create", request=ArticleCreateIn, responses={201: ArticleDetailOut})
     def post(self, request: Request) -> Response:
         who = caller(request)
-        data = ArticleCreateIn(data=request.data)
+        data = article_create_input(request.data)
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         membership = who.membership(values.pop("team"))
@@ -85,7 +94,12 @@ class ArticleDetail(APIView):
 
     policy = {"GET": "article.read", "PATCH": "article.revise"}
 
-    @extend_schema(operation_id="articles_retrieve", responses=ArticleDetailOut)
+    @extend_schema(
+        operation_id="articles_retrieve",
+        parameters=[IF_NONE_MATCH],
+        responses={200: ArticleDetailOut, 304: OpenApiResponse(description="The text is still at that revision.")},
+        extensions=ETAG,
+    )
     def get(self, request: Request, article_id: int) -> Response:
         article = caller(request).article(article_id)
         etag = _etag(article)
@@ -93,17 +107,13 @@ class ArticleDetail(APIView):
             return Response(status=304, headers={"ETag": etag})
         return Response(article_json(article, full=True), headers={"ETag": etag})
 
-    @extend_schema(
-        operation_id="articles_revise",
-        request=ArticleReviseIn,
-        responses={200: ArticleDetailOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 428: ErrorOut},
-    )
+    @extend_schema(operation_id="articles_revise", request=ArticleReviseIn, responses=ArticleDetailOut, extensions=ETAG)
     def patch(self, request: Request, article_id: int) -> Response:
         who = caller(request)
         article = who.article(article_id)
-        data = ArticleReviseIn(data=request.data)
+        data = ArticleReviseIn(data=with_version(request, name="revision"))
         data.is_valid(raise_exception=True)
-        revision = required_version(request, data.validated_data.get("revision"), name="revision")
+        revision = data.validated_data["revision"]
         with transaction.atomic():
             article = article_revise(
                 article=article,

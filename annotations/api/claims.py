@@ -13,20 +13,25 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import LIST_PARAMETERS, filter_claims
+from annotations.api.filters import TEAM, filter_claims, list_parameters
 from annotations.api.pagination import Key, paginate, paginated_rows_response
 from annotations.api.permissions import caller
+from annotations.api.schema import ETAG, IF_MATCH
 from annotations.api.serializers.claim_json import claim_json_by_id, claim_rows, claims_json
-from annotations.api.serializers.claims import ClaimConflictOut, ClaimCreateIn, ClaimOut, ClaimPageOut, ClaimUpdateIn
-from annotations.api.serializers.common import ErrorOut
-from annotations.api.versions import claim_written, required_version
+from annotations.api.serializers.claims import (
+    ClaimCreateIn,
+    ClaimOut,
+    ClaimPageOut,
+    ClaimUpdateIn,
+    RevisionConflictOut,
+    claim_create_input,
+)
+from annotations.api.versions import claim_written, required_version, with_version
 from annotations.errors import InvalidInput
 from annotations.models import Claim
 from annotations.services.claims import claim_create
@@ -36,11 +41,6 @@ from annotations.services.workflow import claim_delete, claim_update
 ARTICLE_ORDER = [Key("doc_start"), Key("id")]
 TEAM_ORDER = [Key("updated_at", descending=True, kind="datetime"), Key("id", descending=True)]
 ORPHAN_POSITION = 2**31
-
-IF_MATCH = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description='The claim\'s version as an ETag: "3".'
-)
-
 
 WORDING = frozenset({"restated", "claimant", "claim_date"})
 PLANNING = frozenset({"priority", "due_at", "assignee"})
@@ -56,7 +56,9 @@ def claim_response(claim_id: int, *, status: int = 200) -> Response:
 class ArticleClaimList(APIView):
     policy = {"GET": "claim.read", "POST": "claim.create"}
 
-    @extend_schema(operation_id="article_claims_list", parameters=LIST_PARAMETERS, responses=ClaimPageOut)
+    @extend_schema(
+        operation_id="article_claims_list", parameters=list_parameters(ARTICLE_ORDER), responses=ClaimPageOut
+    )
     def get(self, request: Request, article_id: int) -> Response:
         who = caller(request)
         claims = filter_claims(request, Claim.objects.filter(article_id=article_id, team__in=who.team_ids()))
@@ -67,12 +69,18 @@ class ArticleClaimList(APIView):
         return paginated_rows_response(page, claims_json)
 
     @extend_schema(
-        operation_id="article_claims_create", request=ClaimCreateIn, responses={201: ClaimOut, 400: ErrorOut}
+        operation_id="article_claims_create",
+        request=ClaimCreateIn,
+        responses={
+            201: ClaimOut,
+            409: OpenApiResponse(RevisionConflictOut, "The span cannot be placed exactly on the text now."),
+        },
+        extensions=ETAG,
     )
     def post(self, request: Request, article_id: int) -> Response:
         who = caller(request)
         article = who.article(article_id)
-        data = ClaimCreateIn(data=request.data)
+        data = claim_create_input(request.data)
         data.is_valid(raise_exception=True)
         return claim_written(
             lambda: claim_create(article=article, user=who.acting_user(), **data.validated_data), status=201
@@ -82,19 +90,13 @@ class ArticleClaimList(APIView):
 class ClaimList(APIView):
     policy = {"GET": "claim.read"}
 
-    @extend_schema(
-        operation_id="claims_list",
-        parameters=[*LIST_PARAMETERS, OpenApiParameter("team", OpenApiTypes.INT, description="Only this team's.")],
-        responses=ClaimPageOut,
-    )
+    @extend_schema(operation_id="claims_list", parameters=list_parameters(TEAM_ORDER, TEAM), responses=ClaimPageOut)
     def get(self, request: Request) -> Response:
         who = caller(request)
         claims = Claim.objects.filter(team__in=who.team_ids())
-        team = request.query_params.get("team")
-        if team:
-            if not team.isdigit() or len(team) > 18:
-                raise ValidationError({"team": ["Enter a team id."]})
-            claims = claims.filter(team_id=int(team))
+        team = TEAM.value(request)
+        if team is not None:
+            claims = claims.filter(team_id=team)
         page = paginate(request, claim_rows(filter_claims(request, claims)), TEAM_ORDER)
         return paginated_rows_response(page, claims_json)
 
@@ -102,24 +104,19 @@ class ClaimList(APIView):
 class ClaimDetail(APIView):
     policy = {"GET": "claim.read", "PATCH": "claim.edit", "DELETE": "claim.delete"}
 
-    @extend_schema(operation_id="claims_retrieve", responses=ClaimOut)
+    @extend_schema(operation_id="claims_retrieve", responses=ClaimOut, extensions=ETAG)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
         return claim_response(claim.pk)
 
-    @extend_schema(
-        operation_id="claims_partial_update",
-        parameters=[IF_MATCH],
-        request=ClaimUpdateIn,
-        responses={200: ClaimOut, 400: ErrorOut, 403: ErrorOut, 409: ClaimConflictOut},
-    )
+    @extend_schema(operation_id="claims_partial_update", request=ClaimUpdateIn, responses=ClaimOut, extensions=ETAG)
     def patch(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
-        data = ClaimUpdateIn(data=request.data)
+        data = ClaimUpdateIn(data=with_version(request))
         data.is_valid(raise_exception=True)
         fields: dict[str, Any] = dict(data.validated_data)
-        version = required_version(request, fields.pop("version", None))
+        version = fields.pop("version")
         if WORDING & set(fields):
             who.claim(claim_id, action="claim.edit_wording")
         if PLANNING & set(fields):
@@ -131,11 +128,7 @@ class ClaimDetail(APIView):
             fields["assignee"] = assignee
         return claim_written(lambda: claim_update(claim=claim, user=who.acting_user(), version=version, **fields))
 
-    @extend_schema(
-        operation_id="claims_destroy",
-        parameters=[IF_MATCH],
-        responses={204: None, 403: ErrorOut, 409: ClaimConflictOut, 428: ErrorOut},
-    )
+    @extend_schema(operation_id="claims_destroy", parameters=[IF_MATCH], responses={204: None})
     def delete(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)

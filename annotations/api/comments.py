@@ -7,10 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_response
 from annotations.api.permissions import caller
-from annotations.api.serializers.common import ErrorOut, page_of
+from annotations.api.serializers.common import page_of
 from annotations.api.serializers.discussion import CommentIn, CommentOut, comment_json
 from annotations.models import Comment
 from annotations.services.comments import comment_add
@@ -22,14 +21,16 @@ class ClaimCommentList(APIView):
     policy = {"GET": "claim.read", "POST": "comment.add"}
 
     @extend_schema(
-        operation_id="claim_comments_list", parameters=PAGE_PARAMETERS, responses=page_of(CommentOut, "CommentPage")
+        operation_id="claim_comments_list",
+        parameters=page_parameters(ORDER),
+        responses=page_of(CommentOut, "CommentPage"),
     )
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
         comments = Comment.objects.filter(claim=claim, team_id=claim.team_id).select_related("author")
         return paginated_response(paginate(request, comments, ORDER), comment_json)
 
-    @extend_schema(operation_id="claim_comments_create", request=CommentIn, responses={201: CommentOut, 400: ErrorOut})
+    @extend_schema(operation_id="claim_comments_create", request=CommentIn, responses={201: CommentOut})
     def post(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)

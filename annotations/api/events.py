@@ -7,8 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_response
 from annotations.api.permissions import caller
 from annotations.api.serializers.common import page_of
 from annotations.api.serializers.discussion import EventOut, event_json
@@ -21,7 +20,7 @@ class ClaimEventList(APIView):
     policy = {"GET": "claim.read"}
 
     @extend_schema(
-        operation_id="claim_events_list", parameters=PAGE_PARAMETERS, responses=page_of(EventOut, "EventPage")
+        operation_id="claim_events_list", parameters=page_parameters(ORDER), responses=page_of(EventOut, "EventPage")
     )
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)

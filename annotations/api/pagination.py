@@ -3,27 +3,35 @@
 The cursor is the sort key of the last row seen, so a page never skips or repeats rows while
 others add claims, and the hundredth page costs what the first does. `previous` walks backwards
 with the ordering reversed.
+
+A cursor is that position written out: each key as a whole number (a time in microseconds since
+1970), joined by "_", and "n" (the rows after it) or "p" (the rows before it), e.g.
+`1743508800000000_42_n`. Its `pattern` in the schema (`page_parameters`) admits exactly the
+cursors the server reads: any position is a valid place to start a page from.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
-import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import F, Model, Q, QuerySet
-from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from annotations.api.serializers.common import query_integer
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# Digits per key: below 2**63 for an id, and within year 9999 for a time in microseconds.
+KEY_DIGITS = {"int": 18, "datetime": 17}
 
 M = TypeVar("M", bound=Model)
 
@@ -37,31 +45,29 @@ class Key:
     kind: str = "int"  # "int" or "datetime"
 
 
+def cursor_pattern(keys: Sequence[Key]) -> str:
+    """The cursors of an ordering, as a regular expression (the empty cursor is the first page)."""
+    parts = "_".join(f"[0-9]{{1,{KEY_DIGITS[key.kind]}}}" for key in keys)
+    return f"^({parts}_[np])?$"
+
+
 def _encode(values: Sequence[Any], *, reverse: bool) -> str:
-    raw = json.dumps({"v": list(values), "r": reverse}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    numbers = [
+        (value - EPOCH) // datetime.timedelta(microseconds=1) if isinstance(value, datetime.datetime) else value
+        for value in values
+    ]
+    return "_".join([*(str(number) for number in numbers), "p" if reverse else "n"])
 
 
 def _decode(cursor: str, keys: Sequence[Key]) -> tuple[list[Any], bool]:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        values, reverse = data["v"], bool(data["r"])
-        if not isinstance(values, list) or len(values) != len(keys):
-            raise ValueError
-        out: list[Any] = []
-        for key, value in zip(keys, values, strict=True):
-            if key.kind == "datetime":
-                parsed = parse_datetime(value) if isinstance(value, str) else None
-                if parsed is None:
-                    raise ValueError
-                out.append(parsed)
-            elif isinstance(value, int) and not isinstance(value, bool):
-                out.append(value)
-            else:
-                raise ValueError
-        return out, reverse
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ValidationError({"cursor": ["The cursor is not valid."]}) from exc
+    if not re.fullmatch(cursor_pattern(keys), cursor):
+        raise ValidationError({"cursor": ["The cursor is not valid."]})
+    *numbers, direction = cursor.split("_")
+    values = [
+        EPOCH + datetime.timedelta(microseconds=int(number)) if key.kind == "datetime" else int(number)
+        for key, number in zip(keys, numbers, strict=True)
+    ]
+    return values, direction == "p"
 
 
 def _beyond(keys: Sequence[Key], values: Sequence[Any], *, reverse: bool) -> Q:
@@ -86,23 +92,33 @@ def _ordering(keys: Sequence[Key], *, reverse: bool) -> list[Any]:
 
 
 def _value(row: Model | dict[str, Any], key: Key) -> Any:
-    value = row[key.field] if isinstance(row, dict) else getattr(row, key.field)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return value
+    return row[key.field] if isinstance(row, dict) else getattr(row, key.field)
 
 
 def page_size(request: Request, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
     raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        size = int(raw)
-    except ValueError as exc:
-        raise ValidationError({"page_size": ["Enter a whole number."]}) from exc
-    if not 1 <= size <= maximum:
-        raise ValidationError({"page_size": [f"Enter a number from 1 to {maximum}."]})
+    size = query_integer(raw, minimum=1, maximum=maximum)
+    if size is None:
+        raise ValidationError({"page_size": [f"Enter a whole number from 1 to {maximum}."]})
     return size
+
+
+def page_parameters(keys: Sequence[Key]) -> list[OpenApiParameter]:
+    """The query parameters of a list in the order `keys`, as `paginate` reads them."""
+    return [
+        OpenApiParameter(
+            "cursor",
+            {"type": "string", "pattern": cursor_pattern(keys)},
+            description="From `next` or `previous` of a page.",
+        ),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+            description=f"Rows per page (1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}).",
+        ),
+    ]
 
 
 @dataclass
@@ -116,7 +132,7 @@ def paginate(
     request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], *, default_size: int = DEFAULT_PAGE_SIZE
 ) -> Page:
     size = page_size(request, default=default_size)
-    cursor = request.query_params.get("cursor") or ""
+    cursor = request.query_params.get("cursor", "")
     values: list[Any] | None = None
     reverse = False
     if cursor:

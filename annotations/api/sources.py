@@ -9,12 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_rows_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_rows_response
 from annotations.api.permissions import Caller, caller
 from annotations.api.serializers.claim_json import source_rows, sources_json
 from annotations.api.serializers.claims import SourceCreateIn, SourceOut, SourcePageOut
-from annotations.api.serializers.common import ErrorOut
 from annotations.models import Source
 from annotations.services.sources import source_add, source_refetch
 
@@ -42,16 +40,14 @@ def source_response(who: Caller, source_id: int, *, status: int = 200) -> Respon
 class ClaimSourceList(APIView):
     policy = {"GET": "claim.read", "POST": "source.add"}
 
-    @extend_schema(operation_id="claim_sources_list", parameters=PAGE_PARAMETERS, responses=SourcePageOut)
+    @extend_schema(operation_id="claim_sources_list", parameters=page_parameters(ORDER), responses=SourcePageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
         page = paginate(request, source_rows(_sources(who).filter(claim=claim)), ORDER)
         return paginated_rows_response(page, sources_json)
 
-    @extend_schema(
-        operation_id="claim_sources_create", request=SourceCreateIn, responses={201: SourceOut, 400: ErrorOut}
-    )
+    @extend_schema(operation_id="claim_sources_create", request=SourceCreateIn, responses={201: SourceOut})
     def post(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)

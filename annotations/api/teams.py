@@ -9,12 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_response
 from annotations.api.permissions import Caller, caller
 from annotations.api.serializers.common import page_of
 from annotations.api.serializers.teams import TeamOut, team_json
 from annotations.models import Membership, Rating, Team
+
+ORDER = [Key("id")]
 
 
 def _teams(who: Caller) -> QuerySet[Team]:
@@ -34,10 +35,10 @@ def _roles(who: Caller) -> dict[int, str]:
 class TeamList(APIView):
     policy = {"GET": "team.read"}
 
-    @extend_schema(operation_id="teams_list", parameters=PAGE_PARAMETERS, responses=page_of(TeamOut, "TeamPage"))
+    @extend_schema(operation_id="teams_list", parameters=page_parameters(ORDER), responses=page_of(TeamOut, "TeamPage"))
     def get(self, request: Request) -> Response:
         who = caller(request)
-        page = paginate(request, _teams(who), [Key("id")])
+        page = paginate(request, _teams(who), ORDER)
         roles = _roles(who)
         return paginated_response(page, lambda team: team_json(team, role=roles.get(team.pk)))
 

@@ -15,10 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.access import require_role
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_response
 from annotations.api.permissions import caller
-from annotations.api.serializers.common import ErrorOut, page_of
+from annotations.api.serializers.common import Input, TextIn, page_of
 from annotations.errors import NotAllowed
 from annotations.models import ApiToken, Role, TokenKind
 from annotations.services.api_keys import api_token_create, api_token_revoke, team_api_key_create
@@ -54,19 +53,21 @@ class IssuedTokenOut(TokenOut):
     token = serializers.CharField(help_text="The token itself. Shown only in this response.")
 
 
-class TokenIn(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+class TokenIn(Input):
+    name = TextIn(max_length=100)
 
 
 class TokenList(APIView):
     policy = {"GET": "token.manage", "POST": "token.manage"}
 
-    @extend_schema(operation_id="tokens_list", parameters=PAGE_PARAMETERS, responses=page_of(TokenOut, "TokenPage"))
+    @extend_schema(
+        operation_id="tokens_list", parameters=page_parameters(ORDER), responses=page_of(TokenOut, "TokenPage")
+    )
     def get(self, request: Request) -> Response:
         tokens = ApiToken.objects.filter(kind=TokenKind.PERSONAL, user=caller(request).acting_user())
         return paginated_response(paginate(request, tokens, ORDER), token_json)
 
-    @extend_schema(operation_id="tokens_create", request=TokenIn, responses={201: IssuedTokenOut, 400: ErrorOut})
+    @extend_schema(operation_id="tokens_create", request=TokenIn, responses={201: IssuedTokenOut})
     def post(self, request: Request) -> Response:
         data = TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,7 +95,7 @@ class TeamKeyList(APIView):
     policy = {"GET": "team_key.manage", "POST": "team_key.manage"}
 
     @extend_schema(
-        operation_id="team_api_keys_list", parameters=PAGE_PARAMETERS, responses=page_of(TokenOut, "ApiKeyPage")
+        operation_id="team_api_keys_list", parameters=page_parameters(ORDER), responses=page_of(TokenOut, "ApiKeyPage")
     )
     def get(self, request: Request, team_id: int) -> Response:
         who = caller(request)
@@ -106,7 +107,7 @@ class TeamKeyList(APIView):
         keys = ApiToken.objects.filter(kind=TokenKind.TEAM_READ, team=team)
         return paginated_response(paginate(request, keys, ORDER), token_json)
 
-    @extend_schema(operation_id="team_api_keys_create", request=TokenIn, responses={201: IssuedTokenOut, 403: ErrorOut})
+    @extend_schema(operation_id="team_api_keys_create", request=TokenIn, responses={201: IssuedTokenOut})
     def post(self, request: Request, team_id: int) -> Response:
         who = caller(request)
         team = who.team(team_id)

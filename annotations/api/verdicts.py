@@ -13,13 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.filters import LIST_PARAMETERS, filter_verdicts
+from annotations.api.filters import filter_verdicts, list_parameters
 from annotations.api.pagination import Key, paginate, paginated_rows_response
 from annotations.api.permissions import caller
+from annotations.api.schema import ETAG
 from annotations.api.serializers.claim_json import verdict_json_by_id, verdict_rows, verdicts_json
 from annotations.api.serializers.claims import VerdictCreateIn, VerdictOut, VerdictPageOut
-from annotations.api.serializers.common import ErrorOut
-from annotations.api.versions import required_version
+from annotations.api.versions import with_version
 from annotations.errors import InvalidInput
 from annotations.models import Rating, Verdict
 from annotations.services.claims import claim_verdict_draft
@@ -30,7 +30,7 @@ ORDER = [Key("created_at", descending=True, kind="datetime"), Key("id", descendi
 class ClaimVerdictList(APIView):
     policy = {"GET": "claim.read", "POST": "verdict.draft"}
 
-    @extend_schema(operation_id="claim_verdicts_list", parameters=LIST_PARAMETERS, responses=VerdictPageOut)
+    @extend_schema(operation_id="claim_verdicts_list", parameters=list_parameters(ORDER), responses=VerdictPageOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
         verdicts = filter_verdicts(request, Verdict.objects.filter(claim=claim, team_id=claim.team_id))
@@ -38,16 +38,14 @@ class ClaimVerdictList(APIView):
         return paginated_rows_response(page, verdicts_json)
 
     @extend_schema(
-        operation_id="claim_verdicts_create",
-        request=VerdictCreateIn,
-        responses={201: VerdictOut, 400: ErrorOut, 409: ErrorOut, 428: ErrorOut},
+        operation_id="claim_verdicts_create", request=VerdictCreateIn, responses={201: VerdictOut}, extensions=ETAG
     )
     def post(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
-        data = VerdictCreateIn(data=request.data)
+        data = VerdictCreateIn(data=with_version(request))
         data.is_valid(raise_exception=True)
-        version = required_version(request, data.validated_data.get("version"))
+        version = data.validated_data["version"]
         rating = Rating.objects.select_related("scale").filter(pk=data.validated_data["rating"]).first()
         if rating is None or rating.scale.team_id != claim.team_id:
             raise InvalidInput("The rating is not on this team's scale.", field="rating")

@@ -12,10 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.access import require_role
-from annotations.api.filters import PAGE_PARAMETERS
-from annotations.api.pagination import Key, paginate, paginated_response
+from annotations.api.pagination import Key, page_parameters, paginate, paginated_response
 from annotations.api.permissions import Caller, caller
-from annotations.api.serializers.common import ErrorOut, page_of
+from annotations.api.serializers.common import ChoiceIn, Input, page_of, url_in
 from annotations.errors import NotAllowed
 from annotations.models import DeliveryStatus, Role, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from annotations.services.webhooks import webhook_endpoint_create, webhook_endpoint_delete
@@ -62,9 +61,9 @@ class CreatedEndpointOut(EndpointOut):
     secret = serializers.CharField(help_text="Signs deliveries (HMAC-SHA256). Shown only in this response.")
 
 
-class EndpointIn(serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1)
+class EndpointIn(Input):
+    url = url_in(https_only=True)
+    events = serializers.ListField(child=ChoiceIn(choices=WebhookEvent.choices), min_length=1)
 
 
 class DeliveryOut(serializers.Serializer):
@@ -98,7 +97,9 @@ class EndpointList(APIView):
     policy = {"GET": "webhook.manage", "POST": "webhook.manage"}
 
     @extend_schema(
-        operation_id="team_webhooks_list", parameters=PAGE_PARAMETERS, responses=page_of(EndpointOut, "WebhookPage")
+        operation_id="team_webhooks_list",
+        parameters=page_parameters(ORDER),
+        responses=page_of(EndpointOut, "WebhookPage"),
     )
     def get(self, request: Request, team_id: int) -> Response:
         who = caller(request)
@@ -107,9 +108,7 @@ class EndpointList(APIView):
         endpoints = WebhookEndpoint.objects.filter(team=team)
         return paginated_response(paginate(request, endpoints, ORDER), endpoint_json)
 
-    @extend_schema(
-        operation_id="team_webhooks_create", request=EndpointIn, responses={201: CreatedEndpointOut, 400: ErrorOut}
-    )
+    @extend_schema(operation_id="team_webhooks_create", request=EndpointIn, responses={201: CreatedEndpointOut})
     def post(self, request: Request, team_id: int) -> Response:
         who = caller(request)
         team = who.team(team_id)
@@ -138,7 +137,7 @@ class DeliveryList(APIView):
 
     @extend_schema(
         operation_id="webhook_deliveries_list",
-        parameters=PAGE_PARAMETERS,
+        parameters=page_parameters(DELIVERY_ORDER),
         responses=page_of(DeliveryOut, "DeliveryPage"),
     )
     def get(self, request: Request, endpoint_id: int) -> Response:

@@ -7,13 +7,14 @@ and a stale version's 409 carries "current" and "last_change".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.validators import RegexValidator
 from django.db.models import Model
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,13 +22,30 @@ from rest_framework.views import APIView
 
 from annotations import policy
 from annotations.api.errors import PreconditionRequired
+from annotations.api.filters import ASSIGNEE
+from annotations.api.schema import ETAG
 from annotations.api.serializers.claim_json import claims_json
-from annotations.api.versions import claim_written, required_version
+from annotations.api.serializers.claims import ClaimOut
+from annotations.api.serializers.common import (
+    MAX_ID,
+    ChoiceIn,
+    DateIn,
+    ErrorOut,
+    Input,
+    IntegerIn,
+    ScaleRatingOut,
+    TextIn,
+    UserOut,
+    id_in,
+    query_integer,
+    version_in,
+)
+from annotations.api.versions import claim_written, with_version
 from annotations.errors import InvalidInput
-from annotations.models import Claim, Membership, Priority, Rating, Role, Team
+from annotations.models import Claim, ClaimStatus, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
 from annotations.selectors.similar import claims_similar
-from annotations.selectors.workflow import transitions_allowed
+from annotations.selectors.workflow import TRANSITIONS, transitions_allowed
 from annotations.services.workflow import (
     claim_link_duplicate,
     claim_transition,
@@ -65,15 +83,59 @@ def _team_object(model: type[Model], team: Team, pk: Any, field: str, **lookup: 
 # --- Transitions -------------------------------------------------------------------------------
 
 
-class TransitionInput(serializers.Serializer[dict[str, Any]]):
-    action = serializers.CharField()
-    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    assignee = serializers.IntegerField(required=False, allow_null=True)
-    rating = serializers.IntegerField(required=False, allow_null=True)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+# The fields a lifecycle step may ask for (TRANSITIONS[action].needs), as its body takes them.
+STEP_FIELDS: dict[str, Any] = {
+    "assignee": lambda: id_in(help_text="The member to assign."),
+    "rating": lambda: id_in(help_text="A rating of the team's scale."),
+    "summary": lambda: TextIn(max_length=20_000),
+    "rationale": lambda: TextIn(required=False, allow_blank=True, max_length=100_000),
+    "note": lambda: TextIn(max_length=20_000),
+    "reason": lambda: TextIn(max_length=20_000),
+}
+STEP_VERSION_HELP = 'The claim\'s version you read (or send it as `If-Match: "<version>"` instead).'
+
+
+def _step_input(action: str) -> type[Input]:
+    """The body of one lifecycle step: its action, the version read, and the fields the step needs."""
+    fields = {
+        "action": ChoiceIn(choices=[action]),
+        "version": version_in(help_text=STEP_VERSION_HELP),
+        **{name: STEP_FIELDS[name]() for name in TRANSITIONS[action].needs},
+    }
+    name = "Step" + "".join(part.title() for part in action.split("_")) + "In"
+    return type(name, (Input,), {**fields, "__doc__": f"{TRANSITIONS[action].label}."})
+
+
+STEP_INPUTS = {action: _step_input(action) for action in TRANSITIONS}
+
+
+class StepIn(Input):
+    action = ChoiceIn(choices=list(TRANSITIONS))
+
+
+STEPS: dict[str, type[serializers.Serializer[Any]] | serializers.Serializer[Any]] = dict(STEP_INPUTS)
+TransitionInput = PolymorphicProxySerializer(
+    component_name="TransitionIn", serializers=STEPS, resource_type_field_name="action"
+)
+
+
+def step_input(data: Any) -> Input:
+    """The input serializer of the step the body names (only `action` checked when it names none)."""
+    action = data.get("action") if isinstance(data, Mapping) else None
+    step = STEP_INPUTS.get(action) if isinstance(action, str) else None
+    return (step or StepIn)(data=data)
+
+
+class TransitionOut(serializers.Serializer[dict[str, Any]]):
+    action = serializers.ChoiceField(choices=list(TRANSITIONS))
+    label = serializers.CharField()  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    needs = serializers.ListField(child=serializers.CharField(), help_text="The fields this step asks for.")
+
+
+class TransitionsOut(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    version = serializers.IntegerField()
+    allowed = TransitionOut(many=True, help_text="The steps the caller may take now.")
 
 
 class ClaimTransitions(APIView):
@@ -81,7 +143,7 @@ class ClaimTransitions(APIView):
 
     policy = {"GET": "claim.read", "POST": "claim.transition"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=TransitionsOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = policy.claim_for(request, claim_id)
         membership = member_of(claim=claim, user=request.user)
@@ -96,14 +158,14 @@ class ClaimTransitions(APIView):
             }
         )
 
-    @extend_schema(request=TransitionInput, responses={200: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=TransitionInput, responses=ClaimOut, extensions=ETAG)
     def post(self, request: Request, claim_id: int) -> Response:
         claim = policy.claim_for(request, claim_id)
-        data = TransitionInput(data=request.data)
+        data = step_input(with_version(request))
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         action = fields.pop("action")
-        version = required_version(request, fields.pop("version", None))
+        version = fields.pop("version")
         assert isinstance(request.user, User)
         if "assignee" in fields:
             fields["assignee"] = _team_object(
@@ -120,24 +182,40 @@ class ClaimTransitions(APIView):
 # --- Queues ------------------------------------------------------------------------------------
 
 
+class QueryInteger(serializers.IntegerField):
+    """A whole number in a query string, read as JSON Schema reads numbers (annotations.api.serializers.common)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        value = query_integer(str(data), minimum=-MAX_ID, maximum=MAX_ID)
+        if value is None:
+            self.fail("invalid")
+        return super().to_internal_value(value)
+
+
 class QueueQuery(serializers.Serializer[dict[str, Any]]):
-    team = serializers.IntegerField()
+    team = QueryInteger(min_value=1, max_value=MAX_ID)
     queue = serializers.ChoiceField(choices=list(QUEUES), default="mine")
     sort = serializers.ChoiceField(choices=list(SORTS), default="updated")
-    cursor = serializers.CharField(required=False, max_length=500)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
-    article = serializers.IntegerField(required=False)
-    assignee = serializers.CharField(required=False, help_text='A user id, or "none" for unassigned claims.')
-    rating = serializers.IntegerField(required=False)
-    priority = serializers.ChoiceField(choices=Priority.values, required=False)
-    due_after = serializers.DateField(required=False)
-    due_before = serializers.DateField(required=False)
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    cursor = TextIn(required=False, max_length=500, help_text="`next_cursor` of the previous page.")
+    limit = QueryInteger(required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
+    article = QueryInteger(required=False, min_value=1, max_value=MAX_ID)
+    rating = QueryInteger(required=False, min_value=1, max_value=MAX_ID)
+    priority = serializers.ChoiceField(choices=[str(value) for value in Priority.values], required=False)
+    due_after = DateIn(required=False)
+    due_before = DateIn(required=False)
+    q = TextIn(required=False, allow_blank=True, max_length=200)
 
-    def validate_assignee(self, value: str) -> str:
-        if value != "none" and not value.isdigit():
-            raise serializers.ValidationError('Give a user id or "none".')
-        return value
+
+NO_SUCH_TEAM = OpenApiResponse(ErrorOut, "No such team, or you are not a member of it.")
+
+
+class QueueOut(serializers.Serializer[dict[str, Any]]):
+    queue = serializers.ChoiceField(choices=list(QUEUES))
+    sort = serializers.ChoiceField(choices=list(SORTS))
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Claims in each queue.")
+    next = serializers.URLField(allow_null=True)
+    next_cursor = serializers.CharField(allow_null=True)
+    results = ClaimOut(many=True)
 
 
 class QueueList(APIView):
@@ -145,19 +223,20 @@ class QueueList(APIView):
 
     policy = {"GET": "queue.read"}
 
-    @extend_schema(parameters=[QueueQuery], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[QueueQuery, ASSIGNEE.openapi()], responses={200: QueueOut, 404: NO_SUCH_TEAM})
     def get(self, request: Request) -> Response:
         query = QueueQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
+        assignee = ASSIGNEE.value(request)
         membership = _membership(request, params["team"])
-        assignee = params.get("assignee") or ""
+        priority = params.get("priority")
         filters = QueueFilters(
             article=params.get("article"),
-            assignee=int(assignee) if assignee.isdigit() else None,
-            unassigned=assignee == "none",
+            assignee=assignee,
+            unassigned=assignee is None and "assignee" in request.query_params,
             rating=params.get("rating"),
-            priority=params.get("priority"),
+            priority=int(priority) if priority is not None else None,
             due_after=params.get("due_after"),
             due_before=params.get("due_before"),
             text=params.get("q") or "",
@@ -188,25 +267,28 @@ class QueueList(APIView):
         )
 
 
-class ClaimVersionInput(serializers.Serializer[dict[str, Any]]):
-    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+class ClaimVersionInput(Input):
+    id = id_in()
+    version = version_in()
 
 
-class BulkAssignInput(serializers.Serializer[dict[str, Any]]):
-    team = serializers.IntegerField()
-    claims = ClaimVersionInput(
-        many=True, required=False, help_text="The claims with the version you read: [{id, version}, …]."
+class BulkAssignInput(Input):
+    team = id_in()
+    claims = serializers.ListField(
+        child=ClaimVersionInput(),
+        min_length=1,
+        max_length=500,
+        help_text="The claims with the version you read: [{id, version}, …].",
     )
-    claim_ids = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, max_length=500, required=False, help_text="Without versions."
-    )
-    assignee = serializers.IntegerField()
+    assignee = id_in()
 
-    def validate_claims(self, value: list[dict[str, int]]) -> list[dict[str, int]]:
-        if not 1 <= len(value) <= 500:
-            raise serializers.ValidationError("Select 1 to 500 claims.")
-        return value
+
+class BulkAssignOut(serializers.Serializer[dict[str, Any]]):
+    assigned = serializers.ListField(child=serializers.IntegerField(), help_text="The claims now assigned.")
+    skipped = serializers.ListField(child=serializers.IntegerField(), help_text="Claims their state keeps as they are.")
+    changed = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Claims someone saved after you read them: left as they are."
+    )
 
 
 class QueueBulkAssign(APIView):
@@ -214,13 +296,15 @@ class QueueBulkAssign(APIView):
 
     Answers {"assigned": [...], "skipped": [...], "changed": [...]}: skipped claims cannot be
     assigned in their state, changed ones were saved by someone after you read them. Without
-    versions (only `claim_ids`) the answer is 428.
+    versions (`claims` missing, e.g. the older `claim_ids` alone) the answer is 428.
     """
 
     policy = {"POST": "queue.bulk_assign"}
 
-    @extend_schema(request=BulkAssignInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=BulkAssignInput, responses={200: BulkAssignOut, 404: NO_SUCH_TEAM})
     def post(self, request: Request) -> Response:
+        if isinstance(request.data, Mapping) and "claims" not in request.data:
+            raise PreconditionRequired('Send the claims with the version you read: "claims": [{"id", "version"}].')
         data = BulkAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         membership = _membership(request, data.validated_data["team"])
@@ -232,9 +316,7 @@ class QueueBulkAssign(APIView):
             "assignee",
             memberships__team_id=membership.team_id,
         )
-        claims = data.validated_data.get("claims")
-        if claims is None:
-            raise PreconditionRequired('Send the claims with the version you read: "claims": [{"id", "version"}].')
+        claims = data.validated_data["claims"]
         result = claims_bulk_assign(
             team=membership.team,
             claim_ids=[c["id"] for c in claims],
@@ -248,13 +330,17 @@ class QueueBulkAssign(APIView):
 # --- Already-checked claims ----------------------------------------------------------------------
 
 
-class LinkInput(serializers.Serializer[dict[str, Any]]):
-    earlier = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, help_text="The earlier, already-checked claim this one repeats."
-    )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The claim's version you read (or If-Match)."
-    )
+class LinkInput(Input):
+    earlier = id_in(help_text="The earlier, already-checked claim this one repeats.")
+    version = version_in(help_text='The claim\'s version you read (or send it as `If-Match: "<version>"` instead).')
+
+
+class SimilarClaimOut(ClaimOut):
+    similarity = serializers.FloatField(help_text="How alike the wording is, from 0 to 1.")
+
+
+class SimilarOut(serializers.Serializer[dict[str, Any]]):
+    results = SimilarClaimOut(many=True)
 
 
 class ClaimSimilar(APIView):
@@ -262,19 +348,19 @@ class ClaimSimilar(APIView):
 
     policy = {"GET": "claim.read", "POST": "claim.link_duplicate"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=SimilarOut)
     def get(self, request: Request, claim_id: int) -> Response:
         claim = policy.claim_for(request, claim_id)
         found = claims_similar(team=claim.team, text=claim.exact, exclude=claim)
         similarity = {c.pk: round(float(c.similarity), 3) for c in found}  # type: ignore[attr-defined]
         return Response({"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found)]})
 
-    @extend_schema(request=LinkInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=LinkInput, responses=ClaimOut, extensions=ETAG)
     def post(self, request: Request, claim_id: int) -> Response:
         claim = policy.claim_for(request, claim_id)
-        data = LinkInput(data=request.data)
+        data = LinkInput(data=with_version(request))
         data.is_valid(raise_exception=True)
-        version = required_version(request, data.validated_data.get("version"))
+        version = data.validated_data["version"]
         earlier = _team_object(Claim, claim.team, data.validated_data["earlier"], "earlier", team_id=claim.team_id)
         assert isinstance(request.user, User)
         user = request.user
@@ -288,9 +374,23 @@ def _member_json(m: Membership) -> dict[str, Any]:
     return {"id": m.pk, "user": _user_ref(m.user), "role": m.role, "created_at": m.created_at.isoformat()}
 
 
-class MemberInput(serializers.Serializer[dict[str, Any]]):
-    username = serializers.CharField(max_length=150)
+class MemberInput(Input):
+    username = TextIn(max_length=150)
+    role = ChoiceIn(choices=Role.choices)
+
+
+class MemberOut(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    user = UserOut()
     role = serializers.ChoiceField(choices=Role.choices)
+    created_at = serializers.DateTimeField()
+
+
+class MembersOut(serializers.Serializer[dict[str, Any]]):
+    results = MemberOut(many=True)
+
+
+LAST_ADMIN = OpenApiResponse(ErrorOut, "A team keeps at least one admin.")
 
 
 class TeamMembers(APIView):
@@ -298,13 +398,13 @@ class TeamMembers(APIView):
 
     policy = {"GET": "member.read", "POST": "member.manage"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=MembersOut)
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         members = Membership.objects.filter(team=membership.team).select_related("user").order_by("user__username")
         return Response({"results": [_member_json(m) for m in members]})
 
-    @extend_schema(request=MemberInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MemberInput, responses={201: MemberOut})
     def post(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         data = MemberInput(data=request.data)
@@ -314,8 +414,8 @@ class TeamMembers(APIView):
         return Response(_member_json(added), status=status.HTTP_201_CREATED)
 
 
-class RoleInput(serializers.Serializer[dict[str, Any]]):
-    role = serializers.ChoiceField(choices=Role.choices)
+class RoleInput(Input):
+    role = ChoiceIn(choices=Role.choices)
 
 
 class TeamMember(APIView):
@@ -330,7 +430,7 @@ class TeamMember(APIView):
             raise Http404("No such member.")
         return membership, member
 
-    @extend_schema(request=RoleInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=RoleInput, responses={200: MemberOut, 409: LAST_ADMIN})
     def patch(self, request: Request, team_id: int, member_id: int) -> Response:
         membership, member = self._member(request, team_id, member_id)
         data = RoleInput(data=request.data)
@@ -341,7 +441,7 @@ class TeamMember(APIView):
         )
         return Response(_member_json(member))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: LAST_ADMIN})
     def delete(self, request: Request, team_id: int, member_id: int) -> Response:
         membership, member = self._member(request, team_id, member_id)
         assert isinstance(request.user, User)
@@ -349,15 +449,22 @@ class TeamMember(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RatingItem(serializers.Serializer[dict[str, Any]]):
-    id = serializers.IntegerField(required=False, allow_null=True)
-    label = serializers.CharField(max_length=60)  # type: ignore[assignment]
-    value = serializers.IntegerField(required=False, allow_null=True, min_value=-100, max_value=100)
-    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", max_length=7)
+COLOR = r"^#[0-9a-fA-F]{6}\Z"
 
 
-class RatingScaleInput(serializers.Serializer[dict[str, Any]]):
-    ratings = RatingItem(many=True)
+class RatingItem(Input):
+    id = id_in(required=False, allow_null=True, help_text="A rating on the scale to keep; none for a new one.")
+    label = TextIn(max_length=60)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    value = IntegerIn(required=False, allow_null=True, min_value=-100, max_value=100)
+    color = TextIn(max_length=7, validators=[RegexValidator(COLOR, message="Enter a colour as #rrggbb.")])
+
+
+class RatingScaleInput(Input):
+    ratings = serializers.ListField(child=RatingItem(), min_length=1)
+
+
+class RatingScaleOut(serializers.Serializer[dict[str, Any]]):
+    ratings = ScaleRatingOut(many=True, help_text="In display order.")
 
 
 def _rating_json(r: Rating) -> dict[str, Any]:
@@ -369,13 +476,13 @@ class TeamRatingScale(APIView):
 
     policy = {"GET": "member.read", "PUT": "rating_scale.manage"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=RatingScaleOut)
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         ratings = Rating.objects.filter(scale__team=membership.team).order_by("position")
         return Response({"ratings": [_rating_json(r) for r in ratings]})
 
-    @extend_schema(request=RatingScaleInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=RatingScaleInput, responses=RatingScaleOut)
     def put(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         data = RatingScaleInput(data=request.data)
@@ -385,8 +492,13 @@ class TeamRatingScale(APIView):
         return Response({"ratings": [_rating_json(r) for r in ratings]})
 
 
-class DueDaysInput(serializers.Serializer[dict[str, Any]]):
-    default_due_days = serializers.IntegerField(min_value=1, max_value=365)
+class DueDaysInput(Input):
+    default_due_days = IntegerIn(min_value=1, max_value=365)
+
+
+class WorkflowSettingsOut(serializers.Serializer[dict[str, Any]]):
+    default_due_days = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role.")
 
 
 class TeamWorkflowSettings(APIView):
@@ -394,12 +506,12 @@ class TeamWorkflowSettings(APIView):
 
     policy = {"GET": "member.read", "PATCH": "workflow.manage"}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=WorkflowSettingsOut)
     def get(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         return Response({"default_due_days": membership.team.default_due_days, "role": membership.role})
 
-    @extend_schema(request=DueDaysInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=DueDaysInput, responses=WorkflowSettingsOut)
     def patch(self, request: Request, team_id: int) -> Response:
         membership = _membership(request, team_id)
         data = DueDaysInput(data=request.data)

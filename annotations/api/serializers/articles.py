@@ -2,9 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from annotations.anchoring import ReaderDocument, render_reading_html
+from annotations.api.serializers.common import (
+    AbsentIn,
+    ChoiceIn,
+    DateIn,
+    ErrorOut,
+    Input,
+    LastChangeOut,
+    TextIn,
+    id_in,
+    url_in,
+    version_in,
+)
 from annotations.models import Article, SourceFormat
 
 
@@ -56,36 +69,55 @@ class ArticleDetailOut(ArticleOut):
     reading_html = serializers.CharField(help_text="The body as the reading view renders it (escaped HTML).")
 
 
-class ArticleReviseIn(serializers.Serializer):
+class ArticleConflictOut(ErrorOut):
+    """A revision refused because the text was revised since: the article now and who revised it."""
+
+    current = ArticleOut(required=False, help_text="When the revision you sent is stale: the article as it is now.")
+    last_change = LastChangeOut(
+        required=False, allow_null=True, help_text="When the revision you sent is stale: the revision since."
+    )
+
+
+class ArticleReviseIn(Input):
     """A new revision of the article's text, against the revision the writer read."""
 
-    revision = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The revision you read (or If-Match)."
-    )
-    source = serializers.CharField(trim_whitespace=False, max_length=5_000_000)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
-    source_format = serializers.ChoiceField(choices=SourceFormat.choices)
+    revision = version_in(help_text='The revision you read (or send it as `If-Match: "<revision>"` instead).')
+    source = TextIn(trim_whitespace=False, max_length=5_000_000)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    source_format = ChoiceIn(choices=SourceFormat.choices)
 
 
-class ArticleCreateIn(serializers.Serializer):
-    """From text (`source` + `source_format`) or from a page's address (`url`)."""
+class ArticleFromTextIn(Input):
+    """An article from its text: `source` in `source_format`."""
 
-    team = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    url = serializers.CharField(required=False, max_length=2000, help_text="Import the page at this address.")
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    source = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
-    source_format = serializers.ChoiceField(choices=SourceFormat.choices, required=False)
-    canonical_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    authors = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
-    published_on = serializers.DateField(required=False, allow_null=True)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=35)
+    team = id_in()
+    url = AbsentIn("Give either url or source, not both.")
+    title = TextIn(required=False, allow_blank=True, max_length=500)
+    source = TextIn(trim_whitespace=False, max_length=5_000_000)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    source_format = ChoiceIn(choices=SourceFormat.choices)
+    canonical_url = url_in(required=False, allow_blank=True)
+    publisher = TextIn(required=False, allow_blank=True, max_length=200)
+    authors = serializers.ListField(child=TextIn(max_length=200), required=False, max_length=50)
+    published_on = DateIn(required=False, allow_null=True)
+    language = TextIn(required=False, allow_blank=True, max_length=35)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "url" in attrs:
-            if "source" in attrs:
-                raise serializers.ValidationError({"url": ["Give either url or source, not both."]})
-            return attrs
-        missing = {name: ["This field is required."] for name in ("source", "source_format") if name not in attrs}
-        if missing:
-            raise serializers.ValidationError(missing)
-        return attrs
+
+class ArticleFromUrlIn(Input):
+    """An article imported from the page at `url`: fetched now, its main text extracted."""
+
+    team = id_in()
+    url = url_in(help_text="Import the page at this address.")
+    title = TextIn(required=False, allow_blank=True, max_length=500)
+    source = AbsentIn("Give either url or source, not both.")  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
+    source_format = AbsentIn("The format is the page's own: send it with source, not with url.")
+
+
+def article_create_input(data: Any) -> Input:
+    """The input serializer of a new article: from a URL when the body has one, else from text."""
+    return (ArticleFromUrlIn if isinstance(data, dict) and "url" in data else ArticleFromTextIn)(data=data)
+
+
+ArticleCreateIn = PolymorphicProxySerializer(
+    component_name="ArticleCreateIn",
+    serializers=[ArticleFromTextIn, ArticleFromUrlIn],
+    resource_type_field_name=None,
+)

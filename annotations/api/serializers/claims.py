@@ -5,9 +5,28 @@ The JSON itself is built in `claim_json`, from rows.
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from annotations.api.serializers.common import RatingOut, UserOut, page_of
+from annotations.api.serializers.common import (
+    MAX_INTEGER,
+    ChoiceIn,
+    DateIn,
+    DateTimeIn,
+    ErrorOut,
+    Input,
+    IntegerIn,
+    LastChangeOut,
+    RatingOut,
+    TextIn,
+    UserOut,
+    id_in,
+    page_of,
+    url_in,
+    version_in,
+)
 from annotations.models import ClaimStatus, Priority, Stance
 
 # --- Schema descriptions of the JSON built in claim_json. ---------------------------------------
@@ -97,59 +116,91 @@ ClaimPageOut = page_of(ClaimOut, "ClaimPage")
 SourcePageOut = page_of(SourceOut, "SourcePage")
 
 
-class ClaimConflictOut(serializers.Serializer):
-    from annotations.api.serializers.common import ErrorBody as _ErrorBody
+class ClaimConflictOut(ErrorOut):
+    """A refused claim write. A stale version adds the claim as it is now and the change that made it stale."""
 
-    error = _ErrorBody()
-    current = ClaimOut(allow_null=True)
-    last_change = serializers.DictField(allow_null=True)
+    current = ClaimOut(required=False, help_text="When the version you sent is stale: the claim as it is now.")
+    last_change = LastChangeOut(
+        required=False, allow_null=True, help_text="When the version you sent is stale: the change since."
+    )
+
+
+class RevisionConflictOut(ErrorOut):
+    """A span selected on an earlier revision that cannot be placed exactly on the text now."""
+
+    revision = serializers.IntegerField(help_text="The article's current revision.")
 
 
 # --- Input. -------------------------------------------------------------------------------------
 
+VERSION_HELP = 'The claim\'s version you read (or send it as `If-Match: "<version>"` instead).'
 
-class ClaimCreateIn(serializers.Serializer):
-    start = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    end = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    exact = serializers.CharField(required=False, trim_whitespace=False, max_length=10000)
-    hint = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    revision = serializers.IntegerField(
+
+class _ClaimDetailsIn(Input):
+    restated = TextIn(required=False, allow_blank=True, max_length=10000)
+    claimant = TextIn(required=False, allow_blank=True, max_length=300)
+    claim_date = DateIn(required=False, allow_null=True)
+    priority = ChoiceIn(choices=Priority.choices, required=False)
+
+
+class ClaimFromSpanIn(_ClaimDetailsIn):
+    """A claim from a span of the text: `start` and `end` in code points (with `exact`, the text they
+    hold, and the `revision` they count in). A span that does not hold `exact` falls back to finding
+    `exact` near `start` (with `prefix` and `suffix`)."""
+
+    start = IntegerIn(min_value=0, max_value=MAX_INTEGER)
+    end = IntegerIn(min_value=0, max_value=MAX_INTEGER)
+    exact = TextIn(required=False, trim_whitespace=False, max_length=10000)
+    revision = version_in(
         required=False,
-        min_value=1,
-        max_value=2**31 - 1,
         help_text="The article revision start and end count in; the span is carried to the current text.",
     )
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
-    restated = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    claim_date = serializers.DateField(required=False, allow_null=True)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    prefix = TextIn(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    suffix = TextIn(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
 
 
-class ClaimUpdateIn(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
-    restated = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    claim_date = serializers.DateField(required=False, allow_null=True)
-    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
-    assignee = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+class ClaimFromQuoteIn(_ClaimDetailsIn):
+    """A claim from its quote: `exact` as it occurs in the text, the occurrence nearest `hint` (a code
+    point offset) and best matching `prefix` and `suffix`."""
+
+    exact = TextIn(trim_whitespace=False, max_length=10000)
+    hint = IntegerIn(required=False, min_value=0, max_value=MAX_INTEGER)
+    prefix = TextIn(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
+    suffix = TextIn(required=False, allow_blank=True, trim_whitespace=False, max_length=1000)
 
 
-class SourceCreateIn(serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    stance = serializers.ChoiceField(choices=Stance.choices)
+ClaimCreateIn = PolymorphicProxySerializer(
+    component_name="ClaimCreateIn", serializers=[ClaimFromSpanIn, ClaimFromQuoteIn], resource_type_field_name=None
+)
 
 
-class VerdictCreateIn(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The claim's version you read (or If-Match)."
-    )
-    rating = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    summary = serializers.CharField(max_length=10000)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=100000)
+def claim_create_input(data: Any) -> Input:
+    """The input serializer of a new claim: a span when the body has `start` or `end`, else a quote."""
+    spanned = isinstance(data, dict) and ("start" in data or "end" in data)
+    return (ClaimFromSpanIn if spanned else ClaimFromQuoteIn)(data=data)
+
+
+class ClaimUpdateIn(Input):
+    version = version_in(help_text=VERSION_HELP)
+    restated = TextIn(required=False, allow_blank=True, max_length=10000)
+    claimant = TextIn(required=False, allow_blank=True, max_length=300)
+    claim_date = DateIn(required=False, allow_null=True)
+    priority = ChoiceIn(choices=Priority.choices, required=False)
+    due_at = DateTimeIn(required=False, allow_null=True)
+    assignee = id_in(required=False, allow_null=True)
+
+
+class SourceCreateIn(Input):
+    url = url_in()
+    note = TextIn(required=False, allow_blank=True, max_length=10000)
+    stance = ChoiceIn(choices=Stance.choices)
+
+
+class VerdictCreateIn(Input):
+    version = version_in(help_text=VERSION_HELP)
+    rating = id_in()
+    summary = TextIn(max_length=10000)
+    rationale = TextIn(required=False, allow_blank=True, max_length=100000)
 
 
 VerdictPageOut = page_of(VerdictOut, "VerdictPage")

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from annotations.api.serializers.common import UserOut, user_json
+from annotations.api.serializers.common import Input, TextIn, UserOut, user_json
 from annotations.models import AuditEvent, Comment
 
 
@@ -39,8 +39,8 @@ class CommentOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class CommentIn(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+class CommentIn(Input):
+    body = TextIn(max_length=20000)
 
 
 class EventOut(serializers.Serializer):
