@@ -65,10 +65,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sources/<int:source_id>/refetch/", sources.SourceRefetch.as_view(), name="api-source-refetch"),
 ]
 
-# --- Workflow (helper "flow", annotations/api/workflow.py): transitions and review queues. ---
-# Add its routes below, e.g.
-#   path("claims/<int:claim_id>/transitions/", workflow.ClaimTransitions.as_view(), name="api-claim-transitions"),
-#   path("teams/<int:team_id>/queues/...", ...),
+# --- Workflow (annotations/api/workflow.py): transitions, review queues, team settings. ---
 from annotations.api import workflow  # noqa: E402
 
 urlpatterns += [

@@ -102,10 +102,10 @@ PENDING = {
     "/api/v1/articles/{article_id}/annotations/",
     "/api/v1/articles/{article_id}/annotations/{claim_id}",
     "/api/v1/claims/{claim_id}/annotation",
-    "/api/v1/claims/{claim_id}/claimreview",
-    "/api/v1/teams/{team_id}/claimreview",
 }
-"""Operations of modules under rewrite (W3C Web Annotation, ClaimReview); empty it when they are done."""
+"""The W3C Web Annotation operations: their JSON-LD bodies are open-ended in the schema and refused
+key by key by the views (see the README's W3C paragraph), which schemathesis' positive-data checks
+cannot tell apart from a documented-valid body."""
 
 UNROUTED = (
     "A path no route matches (an id that is not a number) is answered with Django's HTML 404, not "
