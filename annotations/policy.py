@@ -341,9 +341,10 @@ def team_for(request: Any, *, team_id: int | None = None, slug: str | None = Non
     return team, _allow(actor, request_action(request), team.pk)
 
 
-def membership_for(request: Any, *, team_slug: str) -> Membership:
-    """The caller's membership of the team named by `team_slug`, with the declared action checked (pages)."""
-    _, membership = team_for(request, slug=team_slug)
+def membership_for(request: Any, *, team_slug: str | None = None, team_id: int | None = None) -> Membership:
+    """The caller's membership of the team (by slug on pages, by id in the API), with the declared
+    action checked; another team, or a team key (no membership), is missing (404)."""
+    _, membership = team_for(request, team_id=team_id, slug=team_slug)
     if membership is None:
         raise Http404("No such team.")
     return membership

@@ -136,6 +136,17 @@ nasty_values = st.recursive(
 DEEP = "__deep_nesting__"
 
 
+def fuzz_settings(examples: int) -> Any:
+    """Hypothesis settings of every fuzz loop here: deterministic, no deadline, nothing remembered."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+
+
 def deep(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -485,13 +496,7 @@ def test_no_operation_of_the_api_answers_5xx_or_changes_anything_when_refusing(
         if 400 <= response.status_code < 500:
             check_unchanged(before, (operation["id"], params, body[:200]), where=operation["id"])
 
-    @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @fuzz_settings(EXAMPLES_PER_OPERATION)
     @given(data=st.data())
     def fuzz(data: st.DataObject) -> None:
         path = path_for(operation["path"], ids, data.draw)
@@ -586,13 +591,7 @@ def test_no_page_or_form_answers_5xx_or_changes_anything_when_refusing(
     if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
         forms.feed(response.content.decode())
 
-    @settings(
-        max_examples=EXAMPLES_PER_FORM,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @fuzz_settings(EXAMPLES_PER_FORM)
     @given(data=st.data())
     def query(data: st.DataObject) -> None:
         names = [n for form in forms.forms if form["method"] == "get" for n in form["fields"]]
@@ -638,13 +637,7 @@ def fuzz_form(client: Client, target: str, form: dict[str, Any]) -> None:
         for content in FILE_BODIES:
             post_form(client, target, {**base, "source": ""}, {name: ContentFile(content, name="story.md")})
 
-    @settings(
-        max_examples=EXAMPLES_PER_FORM,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @fuzz_settings(EXAMPLES_PER_FORM)
     @given(data=st.data())
     def post(data: st.DataObject) -> None:
         values = {

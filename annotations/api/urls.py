@@ -65,16 +65,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sources/<int:source_id>/refetch/", sources.SourceRefetch.as_view(), name="api-source-refetch"),
 ]
 
-# --- Workflow (annotations/api/workflow.py): transitions, review queues, team settings. ---
-from annotations.api import workflow  # noqa: E402
+# --- Workflow (annotations/api/workflow.py) and team settings (annotations/api/team_settings.py). ---
+from annotations.api import team_settings, workflow  # noqa: E402
 
 urlpatterns += [
     path("claims/<int:claim_id>/transitions/", workflow.ClaimTransitions.as_view(), name="api-claim-transitions"),
     path("claims/<int:claim_id>/similar/", workflow.ClaimSimilar.as_view(), name="api-claim-similar"),
     path("queues/", workflow.QueueList.as_view(), name="api-queues"),
     path("queues/bulk-assign/", workflow.QueueBulkAssign.as_view(), name="api-queues-bulk-assign"),
-    path("teams/<int:team_id>/members/", workflow.TeamMembers.as_view(), name="api-team-members"),
-    path("teams/<int:team_id>/members/<int:member_id>/", workflow.TeamMember.as_view(), name="api-team-member"),
-    path("teams/<int:team_id>/rating-scale/", workflow.TeamRatingScale.as_view(), name="api-team-rating-scale"),
-    path("teams/<int:team_id>/workflow/", workflow.TeamWorkflowSettings.as_view(), name="api-team-workflow"),
+    path("teams/<int:team_id>/members/", team_settings.TeamMembers.as_view(), name="api-team-members"),
+    path("teams/<int:team_id>/members/<int:member_id>/", team_settings.TeamMember.as_view(), name="api-team-member"),
+    path("teams/<int:team_id>/rating-scale/", team_settings.TeamRatingScale.as_view(), name="api-team-rating-scale"),
+    path("teams/<int:team_id>/workflow/", team_settings.TeamWorkflowSettings.as_view(), name="api-team-workflow"),
 ]

@@ -1,4 +1,4 @@
-"""The review workflow over the API: lifecycle transitions, review queues, similar claims, team settings.
+"""The review workflow over the API: lifecycle transitions, review queues, similar claims.
 
 Thin views: each validates its input, calls one service or selector and shapes the answer.
 Service errors propagate to annotations.api.errors' handler: {"error": {...}} with 400/403/409,
@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.validators import RegexValidator
 from django.db.models import Model
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,17 +30,14 @@ from annotations.api.serializers.common import (
     DateIn,
     ErrorOut,
     Input,
-    IntegerIn,
-    ScaleRatingOut,
     TextIn,
-    UserOut,
     id_in,
     query_integer,
     version_in,
 )
 from annotations.api.versions import claim_written, with_version
 from annotations.errors import InvalidInput
-from annotations.models import Claim, ClaimStatus, Membership, Priority, Rating, Role, Team
+from annotations.models import Claim, ClaimStatus, Priority, Rating, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
 from annotations.selectors.similar import claims_similar
 from annotations.selectors.workflow import TRANSITIONS, transitions_allowed
@@ -50,25 +45,8 @@ from annotations.services.workflow import (
     claim_link_duplicate,
     claim_transition,
     claims_bulk_assign,
-    rating_scale_update,
-    team_default_due_days_set,
-    team_member_add,
-    team_member_remove,
-    team_member_set_role,
 )
 from annotations.services.workflow.locking import member_of
-
-
-def _user_ref(user: Any) -> dict[str, Any] | None:
-    return {"id": user.pk, "username": user.get_username()} if user is not None else None
-
-
-def _membership(request: Request, team_id: int) -> Membership:
-    """The caller's membership of the team, with the route's action checked; another team is a 404."""
-    _, membership = policy.team_for(request, team_id=team_id)
-    if membership is None:
-        raise Http404("No such team.")
-    return membership
 
 
 def _team_object(model: type[Model], team: Team, pk: Any, field: str, **lookup: Any) -> Any:
@@ -229,7 +207,7 @@ class QueueList(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         assignee = ASSIGNEE.value(request)
-        membership = _membership(request, params["team"])
+        membership = policy.membership_for(request, team_id=params["team"])
         priority = params.get("priority")
         filters = QueueFilters(
             article=params.get("article"),
@@ -307,7 +285,7 @@ class QueueBulkAssign(APIView):
             raise PreconditionRequired('Send the claims with the version you read: "claims": [{"id", "version"}].')
         data = BulkAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = _membership(request, data.validated_data["team"])
+        membership = policy.membership_for(request, team_id=data.validated_data["team"])
         assert isinstance(request.user, User)
         assignee = _team_object(
             User,
@@ -367,169 +345,4 @@ class ClaimSimilar(APIView):
         return claim_written(lambda: claim_link_duplicate(claim=claim, earlier=earlier, user=user, version=version))
 
 
-# --- Team settings -------------------------------------------------------------------------------
-
-
-def _member_json(m: Membership) -> dict[str, Any]:
-    return {"id": m.pk, "user": _user_ref(m.user), "role": m.role, "created_at": m.created_at.isoformat()}
-
-
-class MemberInput(Input):
-    username = TextIn(max_length=150)
-    role = ChoiceIn(choices=Role.choices)
-
-
-class MemberOut(serializers.Serializer[dict[str, Any]]):
-    id = serializers.IntegerField()
-    user = UserOut()
-    role = serializers.ChoiceField(choices=Role.choices)
-    created_at = serializers.DateTimeField()
-
-
-class MembersOut(serializers.Serializer[dict[str, Any]]):
-    results = MemberOut(many=True)
-
-
-LAST_ADMIN = OpenApiResponse(ErrorOut, "A team keeps at least one admin.")
-
-
-class TeamMembers(APIView):
-    """GET the team's members (any member); POST {"username", "role"} adds one (admin)."""
-
-    policy = {"GET": "member.read", "POST": "member.manage"}
-
-    @extend_schema(responses=MembersOut)
-    def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        members = Membership.objects.filter(team=membership.team).select_related("user").order_by("user__username")
-        return Response({"results": [_member_json(m) for m in members]})
-
-    @extend_schema(request=MemberInput, responses={201: MemberOut})
-    def post(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        data = MemberInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        added = team_member_add(team=membership.team, user=request.user, **data.validated_data)
-        return Response(_member_json(added), status=status.HTTP_201_CREATED)
-
-
-class RoleInput(Input):
-    role = ChoiceIn(choices=Role.choices)
-
-
-class TeamMember(APIView):
-    """PATCH {"role"} changes a member's role; DELETE removes them (admin; the last admin stays)."""
-
-    policy = {"PATCH": "member.manage", "DELETE": "member.manage"}
-
-    def _member(self, request: Request, team_id: int, member_id: int) -> tuple[Membership, Membership]:
-        membership = _membership(request, team_id)
-        member = Membership.objects.select_related("user").filter(pk=member_id, team_id=team_id).first()
-        if member is None:
-            raise Http404("No such member.")
-        return membership, member
-
-    @extend_schema(request=RoleInput, responses={200: MemberOut, 409: LAST_ADMIN})
-    def patch(self, request: Request, team_id: int, member_id: int) -> Response:
-        membership, member = self._member(request, team_id, member_id)
-        data = RoleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        member = team_member_set_role(
-            team=membership.team, user=request.user, membership=member, role=data.validated_data["role"]
-        )
-        return Response(_member_json(member))
-
-    @extend_schema(responses={204: None, 409: LAST_ADMIN})
-    def delete(self, request: Request, team_id: int, member_id: int) -> Response:
-        membership, member = self._member(request, team_id, member_id)
-        assert isinstance(request.user, User)
-        team_member_remove(team=membership.team, user=request.user, membership=member)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-COLOR = r"^#[0-9a-fA-F]{6}\Z"
-
-
-class RatingItem(Input):
-    id = id_in(required=False, allow_null=True, help_text="A rating on the scale to keep; none for a new one.")
-    label = TextIn(max_length=60)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
-    value = IntegerIn(required=False, allow_null=True, min_value=-100, max_value=100)
-    color = TextIn(max_length=7, validators=[RegexValidator(COLOR, message="Enter a colour as #rrggbb.")])
-
-
-class RatingScaleInput(Input):
-    ratings = serializers.ListField(child=RatingItem(), min_length=1)
-
-
-class RatingScaleOut(serializers.Serializer[dict[str, Any]]):
-    ratings = ScaleRatingOut(many=True, help_text="In display order.")
-
-
-def _rating_json(r: Rating) -> dict[str, Any]:
-    return {"id": r.pk, "label": r.label, "value": r.value, "color": r.color, "position": r.position}
-
-
-class TeamRatingScale(APIView):
-    """GET the scale; PUT {"ratings": [{"id"?, "label", "value", "color"}, …]} in display order (admin)."""
-
-    policy = {"GET": "member.read", "PUT": "rating_scale.manage"}
-
-    @extend_schema(responses=RatingScaleOut)
-    def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        ratings = Rating.objects.filter(scale__team=membership.team).order_by("position")
-        return Response({"ratings": [_rating_json(r) for r in ratings]})
-
-    @extend_schema(request=RatingScaleInput, responses=RatingScaleOut)
-    def put(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        data = RatingScaleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        ratings = rating_scale_update(team=membership.team, user=request.user, ratings=data.validated_data["ratings"])
-        return Response({"ratings": [_rating_json(r) for r in ratings]})
-
-
-class DueDaysInput(Input):
-    default_due_days = IntegerIn(min_value=1, max_value=365)
-
-
-class WorkflowSettingsOut(serializers.Serializer[dict[str, Any]]):
-    default_due_days = serializers.IntegerField()
-    role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role.")
-
-
-class TeamWorkflowSettings(APIView):
-    """GET/PATCH {"default_due_days"}: the days a claim has after assignment (admin changes it)."""
-
-    policy = {"GET": "member.read", "PATCH": "workflow.manage"}
-
-    @extend_schema(responses=WorkflowSettingsOut)
-    def get(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        return Response({"default_due_days": membership.team.default_due_days, "role": membership.role})
-
-    @extend_schema(request=DueDaysInput, responses=WorkflowSettingsOut)
-    def patch(self, request: Request, team_id: int) -> Response:
-        membership = _membership(request, team_id)
-        data = DueDaysInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)
-        team = team_default_due_days_set(
-            team=membership.team, user=request.user, days=data.validated_data["default_due_days"]
-        )
-        return Response({"default_due_days": team.default_due_days, "role": membership.role})
-
-
-__all__ = [
-    "ClaimSimilar",
-    "ClaimTransitions",
-    "QueueBulkAssign",
-    "QueueList",
-    "TeamMember",
-    "TeamMembers",
-    "TeamRatingScale",
-    "TeamWorkflowSettings",
-]
+__all__ = ["ClaimSimilar", "ClaimTransitions", "QueueBulkAssign", "QueueList"]

@@ -33,6 +33,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process started with start_new_session and everything it started: TERM, then KILL."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def wait_until(condition: Any, timeout: float, message: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -192,8 +201,4 @@ def site(own_postgres: OwnPostgres, own_redis: OwnRedis, tmp_path_factory: pytes
         wait_until(up, 60, f"gunicorn did not start: {log.read_text()[-3000:]}")
         yield Site(base, env, seed, process, log)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process)

@@ -7,14 +7,13 @@ beat (its sweep every 2 seconds here) sends and runs it.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT
-from tests.faults.conftest import OwnRedis, Site, wait_until
+from tests.faults.conftest import OwnRedis, Site, stop_group, wait_until
 
 
 def test_a_source_added_while_the_broker_is_down_is_saved_once_and_fetched_after_it_returns(
@@ -54,11 +53,7 @@ def test_a_source_added_while_the_broker_is_down_is_saved_once_and_fetched_after
     try:
         wait_until(fetched_or_refused, 120, f"the fetch never ran: {log.read_text()[-3000:]}")
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_group(worker)
     recovered = time.monotonic() - returned
     snapshot = api.get(source_url, timeout=10).json()["snapshot"]
     # This machine has no DNS: the attempt ends as a failure to resolve, which is the work being done.
