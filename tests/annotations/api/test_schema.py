@@ -33,8 +33,8 @@ valid parts of a request are pointed at real ones (`_real`): path ids and refere
 current version, a quote the article holds, a link that leads to a page, the team's own rating
 scale (which must keep the ratings verdicts use).
 
-PENDING lists the operations of the modules being rewritten by their owners
-(annotations/api/webannotation.py, annotations/api/claimreview.py); they join once it is empty.
+PENDING lists the W3C Web Annotation operations, whose open-ended JSON-LD bodies the views refuse
+key by key; they join the run once the schema describes exactly what the views accept.
 UNROUTED explains the one answer not yet in the API's shape.
 """
 
