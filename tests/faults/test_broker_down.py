@@ -48,7 +48,7 @@ def test_a_source_added_while_the_broker_is_down_is_saved_once_and_fetched_after
     source_url = site.url(f"/api/v1/sources/{source['id']}/")
 
     def fetched_or_refused() -> bool:
-        return api.get(source_url, timeout=10).json()["snapshot"]["status"] != "pending"
+        return api.get(source_url, timeout=10).json()["snapshot"]["status"] not in ("pending", "fetching")
 
     try:
         wait_until(fetched_or_refused, 120, f"the fetch never ran: {log.read_text()[-3000:]}")
