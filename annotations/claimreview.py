@@ -14,8 +14,8 @@ annotations.selectors.public load them). What it writes, against Google's fact-c
 - also: `@id`, `name`, `dateModified` (the latest correction's publication), `reviewBody` (the
   summary, then the rationale) and `reviewRating.ratingExplanation` (the summary).
 
-The claim's `author` is the claimant, as a Person: the workbench does not record whether a claimant
-is a person or an organisation, and claims are mostly made by people. Without a claimant it is the
+The claim's `author` is the claimant, as the Person or Organization the desk recorded (a new
+claim's claimant is a person until someone says otherwise). Without a claimant it is the
 article's publisher, as the Organization that published the claim. With neither it is left out
 rather than guessed: it is only recommended, and a wrong author is worse than none.
 
@@ -33,7 +33,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.models import Article, Claim, Team, Verdict
+from annotations.models import Article, Claim, ClaimantKind, Team, Verdict
 
 SCHEMA_ORG = "https://schema.org"
 HYDRA = "http://www.w3.org/ns/hydra/core#"
@@ -115,7 +115,8 @@ def _article_work(article: Article, *, fallback_url: str) -> dict[str, Any]:
 
 def _claim_author(claim: Claim, article: Article) -> dict[str, Any] | None:
     if claim.claimant:
-        return {"@type": "Person", "name": claim.claimant}
+        kind = "Organization" if claim.claimant_kind == ClaimantKind.ORGANIZATION else "Person"
+        return {"@type": kind, "name": claim.claimant}
     if article.publisher:
         return {"@type": "Organization", "name": article.publisher}
     return None

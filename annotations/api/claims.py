@@ -42,7 +42,7 @@ ARTICLE_ORDER = [Key("doc_start"), Key("id")]
 TEAM_ORDER = [Key("updated_at", descending=True, kind="datetime"), Key("id", descending=True)]
 ORPHAN_POSITION = 2**31
 
-WORDING = frozenset({"restated", "claimant", "claim_date"})
+WORDING = frozenset({"restated", "claimant", "claimant_kind", "claim_date"})
 PLANNING = frozenset({"priority", "due_at", "assignee"})
 
 

@@ -1,6 +1,6 @@
 from annotations.models.api_keys import ApiToken, TokenKind
 from annotations.models.articles import Article, ArticleRevision, SourceFormat
-from annotations.models.claims import AnchorOutcome, Claim, ClaimStatus, Priority
+from annotations.models.claims import AnchorOutcome, Claim, ClaimantKind, ClaimStatus, Priority
 from annotations.models.discussion import AuditEvent, Comment
 from annotations.models.ratings import Rating, RatingScale
 from annotations.models.sources import Snapshot, SnapshotStatus, Source, Stance
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Claim",
     "ClaimStatus",
+    "ClaimantKind",
     "Comment",
     "DeliveryStatus",
     "Membership",

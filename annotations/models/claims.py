@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +26,11 @@ class AnchorOutcome(models.TextChoices):
     MOVED = "moved", "Moved"
     FUZZY = "fuzzy", "Fuzzy"
     ORPHAN = "orphan", "Orphan"
+
+
+class ClaimantKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
 
 
 class Priority(models.IntegerChoices):
@@ -54,7 +60,22 @@ class Claim(models.Model):
     anchor_outcome = models.CharField(max_length=8, choices=AnchorOutcome.choices, default=AnchorOutcome.EXACT)
     anchor_score = models.FloatField(default=1.0)
     restated = models.TextField(blank=True, help_text="The claim as the reviewer restates it.")
+    restated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last wrote the restated wording.",
+    )
+    restated_at = models.DateTimeField(null=True, blank=True, help_text="When the restated wording was last written.")
     claimant = models.CharField(max_length=300, blank=True)
+    claimant_kind = models.CharField(
+        max_length=12,
+        choices=ClaimantKind.choices,
+        default=ClaimantKind.PERSON,
+        help_text="Whether the claimant is a person or an organization (ClaimReview's Person or Organization).",
+    )
     claim_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW)
     not_check_worthy_reason = models.TextField(blank=True)
@@ -70,6 +91,18 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="duplicates",
         help_text="An earlier, already-checked claim this one repeats.",
+    )
+    canonical = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="The annotation's canonical IRI when a client created it with one (W3C Web Annotation); "
+        "blank: the workbench's own.",
+    )
+    via = ArrayField(
+        models.URLField(max_length=2000),
+        default=list,
+        blank=True,
+        help_text="IRIs the annotation was copied from: the id a client sent when creating it.",
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped on every write.")
     created_by = models.ForeignKey(
@@ -102,6 +135,12 @@ class Claim(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
             models.CheckConstraint(condition=~Q(duplicate_of=F("id")), name="claim_not_duplicate_of_itself"),
             models.CheckConstraint(condition=Q(anchor_score__gte=0) & Q(anchor_score__lte=1), name="claim_score_range"),
+            models.CheckConstraint(
+                condition=Q(claimant_kind__in=[k.value for k in ClaimantKind]), name="claim_claimant_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(restated="") | Q(restated_at__isnull=False), name="claim_restated_has_time"
+            ),
         ]
 
     def __str__(self) -> str:

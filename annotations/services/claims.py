@@ -5,6 +5,7 @@ import itertools
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from annotations import policy
 from annotations.anchoring import (
@@ -17,7 +18,7 @@ from annotations.anchoring import (
 )
 from annotations.anchoring.matching import EXACT, MOVED
 from annotations.errors import Conflict, InvalidInput
-from annotations.models import Article, ArticleRevision, Claim, Priority, Rating
+from annotations.models import Article, ArticleRevision, Claim, ClaimantKind, Priority, Rating
 from annotations.services.audit import audit_record
 
 
@@ -84,8 +85,11 @@ def claim_create(
     revision: int | None = None,
     restated: str = "",
     claimant: str = "",
+    claimant_kind: str = ClaimantKind.PERSON,
     claim_date: datetime.date | None = None,
     priority: int = Priority.NORMAL,
+    canonical: str = "",
+    via: list[str] | None = None,
 ) -> Claim:
     """Mark a claim in an article, by code-point span or by its quote alone.
 
@@ -95,7 +99,12 @@ def claim_create(
     through the revisions since (see span_through_revisions) and stored where it landed, with the
     outcome. Without a revision, the span must hold `exact` in the current text, or the quote is
     looked for near it. Locks the article row, so marking and revising the text take turns.
+
+    `canonical` and `via` are kept for an annotation a client copied from elsewhere (W3C Web
+    Annotation Protocol 4.1): its canonical IRI, and the IRIs it had before.
     """
+    if claimant_kind not in ClaimantKind.values:
+        raise InvalidInput(f"claimant_kind is one of {', '.join(ClaimantKind.values)}.", field="claimant_kind")
     article = Article.objects.select_for_update().get(pk=article.pk)
     text = article.text
     outcome = EXACT
@@ -135,9 +144,14 @@ def claim_create(
         anchored_revision=article.revision,
         anchor_outcome=outcome,
         restated=restated,
+        restated_by=user if restated else None,
+        restated_at=timezone.now() if restated else None,
         claimant=claimant,
+        claimant_kind=claimant_kind,
         claim_date=claim_date,
         priority=priority,
+        canonical=canonical,
+        via=via or [],
         created_by=user,
     )
     audit_record(

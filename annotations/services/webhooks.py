@@ -127,6 +127,7 @@ def webhook_payload(*, event: str, verdict: Verdict) -> dict[str, Any]:
             "exact": claim.exact,
             "restated": claim.restated,
             "claimant": claim.claimant,
+            "claimant_kind": claim.claimant_kind,
         },
         "verdict": {
             "id": verdict.pk,

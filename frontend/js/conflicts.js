@@ -6,11 +6,12 @@
 // last given. A field is edited when its input differs from `shown`; while any is, live updates
 // never change `version`, so a save made over someone else's is refused instead of overwriting it.
 
-export const DETAIL_FIELDS = ["restated", "claimant", "claim_date", "priority"];
+export const DETAIL_FIELDS = ["restated", "claimant", "claimant_kind", "claim_date", "priority"];
 
 export const FIELD_LABELS = {
   restated: "Claim as restated",
   claimant: "Claimant",
+  claimant_kind: "Claimant is",
   claim_date: "Claim date",
   priority: "Priority",
 };
@@ -21,6 +22,7 @@ export function detailValues(claim) {
   return {
     restated: text(claim.restated),
     claimant: text(claim.claimant),
+    claimant_kind: text(claim.claimant_kind || "person"),
     claim_date: text(claim.claim_date),
     priority: text(claim.priority),
   };

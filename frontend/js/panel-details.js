@@ -1,4 +1,5 @@
-// The claim panel's details form: the claim as restated, claimant, claim date and priority.
+// The claim panel's details form: the claim as restated, claimant (a person or an organization),
+// claim date and priority.
 // Its methods are mixed into ClaimPanel.prototype (claim-panel.js).
 //
 // The form never loses typing: live updates reach only the inputs the user has not touched and
@@ -20,6 +21,12 @@ import {
   resolveConflict,
 } from "./conflicts.js";
 import { apiForm, el, field, formatDate, select } from "./panel-dom.js";
+
+// ClaimReview names the claimant as a Person or an Organization.
+const CLAIMANT_KINDS = [
+  { value: "person", label: "A person" },
+  { value: "organization", label: "An organization" },
+];
 
 // How often a save merged without asking may be retried when others keep saving.
 const MAX_MERGE_RETRIES = 3;
@@ -58,13 +65,14 @@ export const detailsMethods = {
     const restated = el("textarea", { name: "restated", rows: 3 });
     restated.value = values.restated;
     const claimant = el("input", { name: "claimant", type: "text", value: values.claimant });
+    const claimantKind = select("claimant_kind", CLAIMANT_KINDS, values.claimant_kind);
     const claimDate = el("input", { name: "claim_date", type: "date", value: values.claim_date });
     const priority = select("priority", this.page.priorities, claim.priority);
     const conflicts = el("div", { className: "conflicts", hidden: true });
     const note = el("p", { className: "merge-note", hidden: true });
     const form = apiForm(
       "Claim details",
-      [conflicts, note, field("Claim as restated", restated), field("Claimant", claimant), field("Claim date", claimDate), field("Priority", priority)],
+      [conflicts, note, field("Claim as restated", restated), field("Claimant", claimant), field("Claimant is", claimantKind), field("Claim date", claimDate), field("Priority", priority)],
       "Save claim",
       () => this.saveDetails(),
     );
@@ -76,7 +84,7 @@ export const detailsMethods = {
       form,
       conflictArea: conflicts,
       note,
-      inputs: { restated, claimant, claim_date: claimDate, priority },
+      inputs: { restated, claimant, claimant_kind: claimantKind, claim_date: claimDate, priority },
       conflicts: [],
       version: claim.version,
       shown: values,

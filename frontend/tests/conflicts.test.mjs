@@ -13,17 +13,19 @@ import {
   resolveConflict,
 } from "../js/conflicts.js";
 
-const V1 = { id: 7, version: 1, restated: "", claimant: "", claim_date: null, priority: 2 };
+const V1 = { id: 7, version: 1, restated: "", claimant: "", claimant_kind: "person", claim_date: null, priority: 2 };
 
 function formFor(claim) {
   return { version: claim.version, shown: detailValues(claim) };
 }
 
 test("a claim's details are the strings the inputs hold", () => {
-  assert.deepEqual(detailValues(V1), { restated: "", claimant: "", claim_date: "", priority: "2" });
-  assert.deepEqual(detailValues({ restated: "R", claimant: "C", claim_date: "2025-03-01", priority: 3 }), {
+  assert.deepEqual(detailValues(V1), { restated: "", claimant: "", claimant_kind: "person", claim_date: "", priority: "2" });
+  const organization = { restated: "R", claimant: "C", claimant_kind: "organization", claim_date: "2025-03-01", priority: 3 };
+  assert.deepEqual(detailValues(organization), {
     restated: "R",
     claimant: "C",
+    claimant_kind: "organization",
     claim_date: "2025-03-01",
     priority: "3",
   });

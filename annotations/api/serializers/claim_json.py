@@ -28,7 +28,8 @@ VERDICT_FIELDS = (
 CLAIM_FIELDS = (
     "id", "article_id", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score",
     "anchored_revision",
-    "restated", "claimant", "claim_date", "status", "assignee_id", "assignee__username", "priority", "due_at",
+    "restated", "restated_by_id", "restated_by__username", "restated_at", "claimant", "claimant_kind", "claim_date",
+    "status", "assignee_id", "assignee__username", "priority", "due_at",
     "version", "created_by_id", "created_by__username", "created_at", "updated_at", "duplicate_of_id",
 )  # fmt: skip
 SNAPSHOT_FIELDS = (
@@ -172,7 +173,10 @@ def claims_json(claims: Sequence[Row | Claim]) -> list[dict[str, Any]]:
             "anchor_score": row["anchor_score"],
             "anchored_revision": row["anchored_revision"],
             "restated": row["restated"],
+            "restated_by": _user(row["restated_by_id"], row["restated_by__username"]),
+            "restated_at": row["restated_at"],
             "claimant": row["claimant"],
+            "claimant_kind": row["claimant_kind"],
             "claim_date": row["claim_date"],
             "status": row["status"],
             "status_label": _STATUS_LABELS.get(row["status"], row["status"]),

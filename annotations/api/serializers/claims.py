@@ -27,7 +27,7 @@ from annotations.api.serializers.common import (
     url_in,
     version_in,
 )
-from annotations.models import ClaimStatus, Priority, Stance
+from annotations.models import ClaimantKind, ClaimStatus, Priority, Stance
 
 # --- Schema descriptions of the JSON built in claim_json. ---------------------------------------
 
@@ -96,7 +96,12 @@ class ClaimOut(serializers.Serializer):
     anchor_score = serializers.FloatField()
     anchored_revision = serializers.IntegerField(help_text="The article revision start and end count in.")
     restated = serializers.CharField(allow_blank=True)
+    restated_by = UserOut(allow_null=True, help_text="Who last wrote the restated wording.")
+    restated_at = serializers.DateTimeField(allow_null=True, help_text="When the restated wording was last written.")
     claimant = serializers.CharField(allow_blank=True)
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, help_text="Whether the claimant is a person or an organization."
+    )
     claim_date = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=ClaimStatus.choices)
     status_label = serializers.CharField()
@@ -139,6 +144,7 @@ VERSION_HELP = 'The claim\'s version you read (or send it as `If-Match: "<versio
 class _ClaimDetailsIn(Input):
     restated = TextIn(required=False, allow_blank=True, max_length=10000)
     claimant = TextIn(required=False, allow_blank=True, max_length=300)
+    claimant_kind = ChoiceIn(choices=ClaimantKind.choices, required=False)
     claim_date = DateIn(required=False, allow_null=True)
     priority = ChoiceIn(choices=Priority.choices, required=False)
 
@@ -184,6 +190,7 @@ class ClaimUpdateIn(Input):
     version = version_in(help_text=VERSION_HELP)
     restated = TextIn(required=False, allow_blank=True, max_length=10000)
     claimant = TextIn(required=False, allow_blank=True, max_length=300)
+    claimant_kind = ChoiceIn(choices=ClaimantKind.choices, required=False)
     claim_date = DateIn(required=False, allow_null=True)
     priority = ChoiceIn(choices=Priority.choices, required=False)
     due_at = DateTimeIn(required=False, allow_null=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from annotations.access import ROLE_RANK
 from annotations.errors import Conflict, InvalidInput, NotAllowed
-from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Priority, Role, Team, Verdict
+from annotations.models import AuditEvent, Claim, ClaimantKind, ClaimStatus, Membership, Priority, Role, Team, Verdict
 from annotations.selectors.workflow import (
     OPEN_STATUSES,
     PUBLISHED_STATUSES,
@@ -39,10 +39,10 @@ __all__ = [
     "claims_bulk_assign",
 ]
 
-EDITABLE_FIELDS = ("restated", "claimant", "claim_date", "priority", "due_at", "assignee")
+EDITABLE_FIELDS = ("restated", "claimant", "claimant_kind", "claim_date", "priority", "due_at", "assignee")
 EDITOR_FIELDS = frozenset({"priority", "due_at", "assignee"})
 # Public with the verdict (the ClaimReview names them): fixed once the claim is on the record.
-WORDING_FIELDS = frozenset({"restated", "claimant", "claim_date"})
+WORDING_FIELDS = frozenset({"restated", "claimant", "claimant_kind", "claim_date"})
 
 
 def _is_editor(membership: Membership) -> bool:
@@ -56,6 +56,10 @@ def _clean(claim: Claim, name: str, value: Any) -> Any:
         value = value.strip()
         if name == "claimant" and len(value) > 300:
             raise InvalidInput("At most 300 characters.", field=name)
+        return value
+    if name == "claimant_kind":
+        if value not in ClaimantKind.values:
+            raise InvalidInput(f"claimant_kind is one of {', '.join(ClaimantKind.values)}.", field=name)
         return value
     if name == "claim_date":
         if value is not None and (not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)):
@@ -77,7 +81,8 @@ def _clean(claim: Claim, name: str, value: Any) -> Any:
 
 @transaction.atomic
 def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Claim:
-    """Change a claim's editable fields: restated, claimant, claim_date, priority, due_at, assignee.
+    """Change a claim's editable fields: restated, claimant, claimant_kind, claim_date, priority, due_at,
+    assignee. A new restated wording records who wrote it and when.
 
     `version` is the version the caller read. If someone saved in between, nothing is written and
     ClaimConflict carries the claim as it is now and the other person's change. Any member edits
@@ -113,6 +118,9 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
     before, after = changed_fields(claim, values)
     if not after:
         return claim
+    if "restated" in after:
+        values["restated_by"] = user
+        values["restated_at"] = timezone.now()
     for name, value in values.items():
         setattr(claim, name, value)
     return claim_save_audited(

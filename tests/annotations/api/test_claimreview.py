@@ -39,6 +39,7 @@ def published(claim: Any, reviewer: Any, editor: Any) -> Any:
     claim.claimant = "Ines Okafor"
     claim.claim_date = datetime.date(2025, 4, 2)
     claim.restated = "The flood wall cost €48 million."
+    claim.restated_at = timezone.now()
     claim.save()
     return publish_claim(claim, reviewer=reviewer, editor=editor, rationale="The tender says €38m.\n\nSee page 4.")
 
@@ -140,6 +141,14 @@ def test_item_reviewed_with_a_claimant(api: Any, published: Any) -> None:
         "appearance": work,
         "firstAppearance": work,
     }
+
+
+def test_a_claimant_recorded_as_an_organization_is_one(
+    api: Any, team: Any, article: Any, reviewer: Any, editor: Any
+) -> None:
+    claim = ClaimFactory(article=article, exact="council", claimant="Ministry of Finance", claimant_kind="organization")
+    claim = publish_claim(claim, reviewer=reviewer, editor=editor)
+    assert review_of(api, claim)["itemReviewed"]["author"] == {"@type": "Organization", "name": "Ministry of Finance"}
 
 
 def test_item_reviewed_without_a_claimant_is_by_the_articles_publisher(

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 CLAIM_KEYS = {
     "id", "article", "exact", "prefix", "suffix", "start", "end", "anchor_outcome", "anchor_score", "anchored_revision",
-    "restated",
+    "restated", "restated_by", "restated_at", "claimant_kind",
     "claimant", "claim_date", "status", "status_label", "assignee", "priority", "due_at", "version", "created_by",
     "created_at", "updated_at", "duplicate_of", "current_verdict", "sources",
 }  # fmt: skip
@@ -150,6 +150,32 @@ def test_patch_needs_the_current_version_and_reports_the_current_claim(api: Any,
     missing = api.patch(f"/api/v1/claims/{claim.pk}/", {"claimant": "x"}, format="json")
     assert missing.status_code == 428 and missing.json()["error"]["code"] == "precondition_required"
     assert Claim.objects.get(pk=claim.pk).claimant == "Okafor"
+
+
+def test_a_new_wording_records_who_wrote_it_and_when(api: Any, claim: Any, reviewer: Any) -> None:
+    assert api.get(f"/api/v1/claims/{claim.pk}/").json()["restated_by"] is None
+    ok = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 1, "restated": "A wall costs €48m."}, format="json")
+    body = ok.json()
+    assert body["restated_by"] == {"id": reviewer.pk, "username": reviewer.username}
+    assert body["restated_at"] is not None
+    unchanged = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 2, "claimant": "Okafor"}, format="json").json()
+    assert unchanged["restated_at"] == body["restated_at"]
+
+
+def test_the_claimant_is_a_person_or_an_organization(api: Any, claim: Any, article: Any) -> None:
+    assert api.get(f"/api/v1/claims/{claim.pk}/").json()["claimant_kind"] == "person"
+    ok = api.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"version": 1, "claimant": "Harbour Council", "claimant_kind": "organization"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["claimant_kind"] == "organization"
+    bad = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 2, "claimant_kind": "robot"}, format="json")
+    assert bad.status_code == 400 and "claimant_kind" in bad.json()["error"]["fields"]
+    created = api.post(
+        f"/api/v1/articles/{article.pk}/claims/", {"exact": "council", "claimant_kind": "organization"}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["claimant_kind"] == "organization"
 
 
 def test_reviewer_cannot_assign_but_editor_can(api: Any, editor_api: Any, claim: Any, reviewer: Any) -> None:

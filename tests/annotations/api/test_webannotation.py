@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import rdflib
+from django.utils import timezone
 from rdflib.compare import isomorphic
 from rest_framework.test import APIClient
 
@@ -58,6 +59,7 @@ def assert_annotation_headers(response: Any, allowed: set[str]) -> None:
 def world(article: Any, reviewer: Any) -> dict[str, Any]:
     claim = ClaimFactory(article=article, exact="flood wall")
     claim.restated = "The wall costs €48m."
+    claim.restated_at = timezone.now()
     claim.save()
     verdict_propose(claim=claim, user=reviewer, rating=rating(article.team, "False"), summary="It was €38m.")
     Source.objects.create(team=article.team, claim=claim, url="https://example.org/minutes", stance="refutes")

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from pyld import jsonld  # type: ignore[import-untyped]  # no stubs or py.typed
 from rest_framework.test import APIClient
 
@@ -365,6 +366,8 @@ def desk(team: Any, reviewer: Any, editor: Any) -> dict[str, Any]:
     bare = ClaimFactory(article=article, exact="council")
     full = ClaimFactory(article=article, exact="flood wall")
     full.restated = "The wall costs €48m."
+    full.restated_at = timezone.now()
+    full.restated_by = reviewer
     full.created_by = reviewer
     full.save()
     verdict_propose(claim=full, user=reviewer, rating=rating(team, "False"), summary="It was €38m.")

@@ -110,7 +110,9 @@ def test_filters(team, reviewer, editor, chief):
     article = ArticleFactory(team=team)
     wall: Any = ClaimFactory(article=article, exact="flood wall")
     river = ClaimFactory(article=article, exact="The river rose 3.1 metres")
-    Claim.objects.filter(pk=river.pk).update(restated="Water level record in April", priority=3)
+    Claim.objects.filter(pk=river.pk).update(
+        restated="Water level record in April", restated_at=timezone.now(), priority=3
+    )
     elsewhere = claims(team, 1)[0]
     wall = claim_assign(claim=wall, user=editor, assignee=reviewer)
     wall = claim_propose(claim=wall, user=reviewer, rating=rating(team, "False"), summary="No.")
