@@ -15,9 +15,9 @@ from annotations.api import (
     teams,
     tokens,
     verdicts,
-    webannotation,
     webhooks,
 )
+from annotations.api.w3c import views as w3c_views
 from annotations.policy import declare
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -43,18 +43,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # W3C Web Annotation Protocol container of the article's claims.
     path(
         "articles/<int:article_id>/annotations/",
-        webannotation.AnnotationContainer.as_view(),
+        w3c_views.AnnotationContainer.as_view(),
         name="api-article-annotations",
     ),
     path(
         "articles/<int:article_id>/annotations/<int:claim_id>",
-        webannotation.AnnotationDetail.as_view(),
+        w3c_views.AnnotationDetail.as_view(),
         name="api-article-annotation",
     ),
     # --- Claims. ---
     path("claims/", claims.ClaimList.as_view(), name="api-claims"),
     path("claims/<int:claim_id>/", claims.ClaimDetail.as_view(), name="api-claim"),
-    path("claims/<int:claim_id>/annotation", webannotation.ClaimAnnotation.as_view(), name="api-claim-annotation"),
+    path("claims/<int:claim_id>/annotation", w3c_views.ClaimAnnotation.as_view(), name="api-claim-annotation"),
     path("claims/<int:claim_id>/claimreview", claimreview.ClaimReviewDetail.as_view(), name="api-claim-claimreview"),
     path("claims/<int:claim_id>/sources/", sources.ClaimSourceList.as_view(), name="api-claim-sources"),
     path("claims/<int:claim_id>/verdicts/", verdicts.ClaimVerdictList.as_view(), name="api-claim-verdicts"),

@@ -19,16 +19,8 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 
 from annotations.api.renderers import to_json
-from annotations.api.serializers.webannotation import (
-    ANNO_CONTEXT,
-    ANNO_PROFILE,
-    SOFTWARE_AGENT,
-    WORKBENCH_CONTEXT_FILE,
-    agent_user_id,
-    context_file,
-    person_json,
-    software_json,
-)
+from annotations.api.w3c.agents import SOFTWARE_AGENT, agent_user_id, person_json, software_json
+from annotations.api.w3c.contexts import ANNO_CONTEXT, ANNO_PROFILE, WORKBENCH_CONTEXT_FILE, context_file
 from annotations.policy import performs
 
 CONTEXT_MAX_AGE = 24 * 3600

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rdflib.compare import isomorphic
 from rest_framework.test import APIClient
 
-from annotations.api import webannotation
+from annotations.api.w3c import views as webannotation
 from annotations.models import Claim, Comment, Source
 from annotations.services.comments import comment_add
 from annotations.services.verdicts import verdict_propose

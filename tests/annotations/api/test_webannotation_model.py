@@ -22,8 +22,8 @@ from django.utils import timezone
 from pyld import jsonld  # type: ignore[import-untyped]  # no stubs or py.typed
 from rest_framework.test import APIClient
 
-from annotations.api import webannotation
-from annotations.api.serializers.webannotation import CONTEXTS_DIR
+from annotations.api.w3c import views as webannotation
+from annotations.api.w3c.contexts import CONTEXTS_DIR
 from annotations.models import Claim, Source
 from annotations.services.comments import comment_add
 from annotations.services.verdicts import verdict_propose
