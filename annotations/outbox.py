@@ -1,12 +1,12 @@
 """The outbox between the services and the queue.
 
-Services record work as rows, in their own transaction: a pending snapshot to fetch, a pending
-webhook delivery to send. `queue_on_commit` sends the task once the transaction has committed; if
-the broker is down then, the row stays as it is and the request still succeeds. `sweep` (run by
-beat every OUTBOX_SWEEP_SECONDS) sends what is due or was missed: work recorded while the broker
-was down, retries whose time has come, tasks a killed worker lost. Retries are rows with a due time,
-never tasks waiting in the broker, so Redis' visibility timeout cannot hand them out twice; the
-status guard of each task makes a duplicate harmless anyway.
+Services record work as rows, in their own transaction: a pending snapshot to fetch, a source whose
+evidence is to be found, a pending webhook delivery to send. `queue_on_commit` sends the task once
+the transaction has committed; if the broker is down then, the row stays as it is and the request
+still succeeds. `sweep` (run by beat every OUTBOX_SWEEP_SECONDS) sends what is due or was missed:
+work recorded while the broker was down, retries whose time has come, tasks a killed worker lost.
+Retries are rows with a due time, never tasks waiting in the broker, so Redis' visibility timeout
+cannot hand them out twice; the status guard of each task makes a duplicate harmless anyway.
 
 Task names, not task functions: services do not import tasks.
 """
@@ -25,11 +25,12 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import DeliveryStatus, Snapshot, SnapshotStatus, WebhookDelivery
+from annotations.models import DeliveryStatus, Snapshot, SnapshotStatus, Source, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 FETCH = "annotations.fetch_snapshot"
+EVIDENCE = "annotations.check_evidence"
 DELIVER = "annotations.deliver_webhook"
 # A task sent but not started within this time is sent again (a worker lost it).
 REQUEUE_AFTER = datetime.timedelta(minutes=5)
@@ -41,10 +42,12 @@ class _Kind:
     task: str
     queue: str
     model: type[models.Model]
+    queued_at: str = "queued_at"
 
 
 _KINDS = {
     FETCH: _Kind(FETCH, "fetch", Snapshot),
+    EVIDENCE: _Kind(EVIDENCE, "fetch", Source, queued_at="evidence_queued_at"),
     DELIVER: _Kind(DELIVER, "webhooks", WebhookDelivery),
 }
 
@@ -54,9 +57,10 @@ def queue_of(task: str) -> str:
     return _KINDS[task].queue
 
 
-def queue_on_commit(task: str, object_id: int) -> None:
-    """Send `task` for the row once the current transaction commits (the sweep covers a refusal)."""
-    transaction.on_commit(partial(send, task, [object_id]))
+def queue_on_commit(task: str, *object_ids: int) -> None:
+    """Send `task` for the rows once the current transaction commits (the sweep covers a refusal)."""
+    if object_ids:
+        transaction.on_commit(partial(send, task, object_ids))
 
 
 def send(task: str, ids: Iterable[int]) -> list[int]:
@@ -72,18 +76,24 @@ def send(task: str, ids: Iterable[int]) -> list[int]:
             break
         sent.append(object_id)
     if sent:
-        kind.model._default_manager.filter(pk__in=sent).update(queued_at=timezone.now())
+        kind.model._default_manager.filter(pk__in=sent).update(**{kind.queued_at: timezone.now()})
     return sent
 
 
 def due(task: str, *, now: datetime.datetime | None = None) -> list[int]:
     """The rows whose task should be sent now: due (or overdue) and not sent recently."""
     now = now or timezone.now()
-    fresh = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
-    if task == FETCH:
+    queued_at = _KINDS[task].queued_at
+    fresh = Q(**{f"{queued_at}__isnull": True}) | Q(**{f"{queued_at}__lt": now - REQUEUE_AFTER})
+    if task == EVIDENCE:
+        # A pending source whose snapshot is still being fetched waits: the finished fetch queues it.
+        rows: QuerySet[Any] = Source.objects.filter(
+            fresh, evidence_pending=True, snapshot__status=SnapshotStatus.FETCHED
+        )
+    elif task == FETCH:
         waiting = Q(status=SnapshotStatus.PENDING) & (Q(deadline_at__isnull=True) | Q(deadline_at__lte=now))
         expired = Q(status=SnapshotStatus.FETCHING, deadline_at__lt=now)  # its worker died: take it over
-        rows: QuerySet[Any] = Snapshot.objects.filter((waiting & fresh) | expired)
+        rows = Snapshot.objects.filter((waiting & fresh) | expired)
     else:
         waiting = Q(status=DeliveryStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         expired = Q(status=DeliveryStatus.SENDING, next_attempt_at__lt=now)

@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.api.pagination import Key, page_parameters, paginate, paginated_rows_response
+from annotations.api.pagination import Key, json_page_response, page_parameters, paginate_json
 from annotations.api.permissions import Caller, caller
-from annotations.api.serializers.claim_json import source_rows, sources_json
+from annotations.api.serializers.claim_json import SOURCE, json_objects
 from annotations.api.serializers.claims import SourceCreateIn, SourceOut, SourcePageOut
 from annotations.models import Source
 from annotations.services.sources import source_add, source_refetch
@@ -31,7 +31,7 @@ def source_for(who: Caller, source_id: int) -> Source:
 
 
 def source_response(who: Caller, source_id: int, *, status: int = 200) -> Response:
-    found = sources_json(source_rows(_sources(who).filter(pk=source_id)))
+    found = json_objects(SOURCE, _sources(who).filter(pk=source_id))
     if not found:
         raise Http404("No such source.")
     return Response(found[0], status=status)
@@ -44,8 +44,7 @@ class ClaimSourceList(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
         who = caller(request)
         claim = who.claim(claim_id)
-        page = paginate(request, source_rows(_sources(who).filter(claim=claim)), ORDER)
-        return paginated_rows_response(page, sources_json)
+        return json_page_response(paginate_json(request, _sources(who).filter(claim=claim), ORDER, SOURCE))
 
     @extend_schema(operation_id="claim_sources_create", request=SourceCreateIn, responses={201: SourceOut})
     def post(self, request: Request, claim_id: int) -> Response:

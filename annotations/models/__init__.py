@@ -3,7 +3,7 @@ from annotations.models.articles import Article, ArticleRevision, SourceFormat
 from annotations.models.claims import AnchorOutcome, Claim, ClaimantKind, ClaimStatus, Priority
 from annotations.models.discussion import AuditEvent, Comment
 from annotations.models.ratings import Rating, RatingScale
-from annotations.models.sources import Snapshot, SnapshotStatus, Source, Stance
+from annotations.models.sources import Snapshot, SnapshotFold, SnapshotStatus, Source, Stance
 from annotations.models.teams import Membership, Role, Team
 from annotations.models.verdicts import Verdict
 from annotations.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -25,6 +25,7 @@ __all__ = [
     "RatingScale",
     "Role",
     "Snapshot",
+    "SnapshotFold",
     "SnapshotStatus",
     "Source",
     "SourceFormat",

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from annotations.models.claims import Claim
 from annotations.models.teams import Team
@@ -90,6 +90,23 @@ class Source(models.Model):
         help_text="The latest snapshot of the URL.",
     )
     evidence = models.JSONField(default=list, blank=True, help_text="Where the snapshot says what the claim says.")
+    evidence_pending = models.BooleanField(
+        default=True,
+        help_text="The evidence for the current snapshot and claim wording is still to be found (in the worker, "
+        "once the snapshot is fetched).",
+    )
+    evidence_snapshot = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The snapshot the evidence was found in.",
+    )
+    evidence_wording = models.CharField(
+        max_length=64, blank=True, help_text="A digest of the claim wording the evidence was found for (blank: none)."
+    )
+    evidence_queued_at = models.DateTimeField(null=True, blank=True, help_text="When an evidence task was last sent.")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -97,9 +114,34 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["snapshot"], condition=Q(evidence_pending=True), name="source_evidence_pending"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(stance__in=[s.value for s in Stance]), name="source_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(evidence_pending=True) | Q(snapshot__isnull=True) | Q(evidence_snapshot=F("snapshot")),
+                name="source_evidence_of_its_snapshot",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.url
+
+
+class SnapshotFold(models.Model):
+    """A snapshot's text prepared once for the evidence check (`annotations.evidence.prepare`) and kept,
+    so that checking another claim against it, or a claim's new wording, does not fold it again."""
+
+    snapshot = models.OneToOneField(Snapshot, primary_key=True, on_delete=models.CASCADE, related_name="fold")
+    version = models.PositiveSmallIntegerField(help_text="The EVIDENCE_VERSION it was made with.")
+    chars = models.PositiveIntegerField(help_text="How many code points of the text were prepared.")
+    folded = models.TextField()
+    folded_offsets = models.BinaryField()
+    loose = models.TextField()
+    loose_offsets = models.BinaryField()
+    figures = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"fold of snapshot {self.snapshot_id}"

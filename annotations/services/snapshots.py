@@ -1,4 +1,4 @@
-"""Snapshots: fetching a cited report once, keeping its bytes and text, and checking it for the claim.
+"""Snapshots: fetching a cited report once and keeping its bytes and text (the evidence check follows).
 
 A snapshot moves pending → fetching → fetched | failed | blocked. Every step is a status-guarded
 write, so a task delivered twice, a worker killed mid-fetch or a stale attempt that wakes up late
@@ -8,14 +8,13 @@ when the attempt counts as stuck; while pending after a failure, when the retry 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
 import math
 import random
 import tempfile
 from dataclasses import dataclass
-from typing import Any, BinaryIO, cast
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -24,7 +23,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations.evidence import find_evidence
 from annotations.extraction import extract
 from annotations.fetching import (
     Connector,
@@ -39,6 +37,7 @@ from annotations.fetching import (
 )
 from annotations.models import Snapshot, SnapshotStatus, Source, Team
 from annotations.services.audit import audit_record
+from annotations.services.evidence import snapshot_evidence_none, source_snapshot_set
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +45,19 @@ IN_FLIGHT = (SnapshotStatus.PENDING, SnapshotStatus.FETCHING)
 MAX_RETRY_DELAY = 3600.0
 """A pending snapshot whose task has not run this long after it was due is queued again."""
 
-EVIDENCE_MAX_CHARS = 1_000_000
-"""Evidence is looked for in this much of the text: matching costs memory in proportion to the text."""
-
 _EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
 
 
 @dataclass(frozen=True)
 class FetchOutcome:
     """What one run of `snapshot_fetch` did. `run_again_in`: the next attempt is due in so many seconds
-    (the outbox sweep sends it then; no task waits in the broker)."""
+    (the outbox sweep sends it then; no task waits in the broker). `fetched_now`: this run fetched it
+    (the evidence check of its sources follows: `snapshot_evidence_start`)."""
 
     snapshot_id: int
     status: str
     run_again_in: float | None = None
+    fetched_now: bool = False
 
 
 def fetch_policy(*, total_deadline: float | None = None) -> FetchPolicy:
@@ -106,7 +104,8 @@ def snapshot_for_source(*, source: Source, fresh: bool = False) -> tuple[Snapsho
     """Point the source at a snapshot of its URL: a recent one when there is one, else a new pending one.
 
     Returns the snapshot and whether a fetch must be queued for it (the caller queues it on commit).
-    With `fresh`, a recent finished snapshot is not reused (a refetch).
+    With `fresh`, a recent finished snapshot is not reused (a refetch). The source's evidence is
+    found again in the worker: on commit for a snapshot already fetched, else once it is.
     """
     url = normalize_url(source.url)
     snapshot = snapshot_reusable(team=source.team, url=url)
@@ -115,40 +114,14 @@ def snapshot_for_source(*, source: Source, fresh: bool = False) -> tuple[Snapsho
     created = snapshot is None
     if snapshot is None:
         snapshot = Snapshot.objects.create(team=source.team, url=url)
-    source.snapshot = snapshot
-    source.evidence = source_evidence(source=source, snapshot=snapshot)
-    source.save(update_fields=["snapshot", "evidence"])
+    source_snapshot_set(source=source, snapshot=snapshot)
     return snapshot, created
-
-
-def source_evidence(*, source: Source, snapshot: Snapshot | None) -> list[dict[str, Any]]:
-    """Where the snapshot's text has the claim's quote, restatement and key figures (empty until fetched)."""
-    if snapshot is None or snapshot.status != SnapshotStatus.FETCHED or not snapshot.text.strip():
-        return []
-    claim = source.claim
-    text = snapshot.text[:EVIDENCE_MAX_CHARS]
-    items = [dataclasses.asdict(item) for item in find_evidence(text=text, quote=claim.exact, restated=claim.restated)]
-    if len(snapshot.text) > EVIDENCE_MAX_CHARS:
-        searched = f"not found in the first {EVIDENCE_MAX_CHARS:,} characters of the report"
-        for item in items:
-            if not item["found"]:
-                item["label"] = item["label"].replace("not found in the report", searched)
-    return items
-
-
-def snapshot_evidence_update(*, snapshot: Snapshot) -> int:
-    """Recompute the evidence of every source pointing at the snapshot. Returns how many were updated."""
-    sources = list(Source.objects.filter(snapshot=snapshot, team=snapshot.team_id).select_related("claim"))
-    for source in sources:
-        source.evidence = source_evidence(source=source, snapshot=snapshot)
-    Source.objects.bulk_update(sources, ["evidence"])
-    return len(sources)
 
 
 @transaction.atomic
 def _claim(snapshot_id: int) -> tuple[Snapshot | None, FetchOutcome | None]:
     """Move the snapshot to fetching if it is due: pending, or fetching but stuck past its deadline."""
-    snapshot = Snapshot.objects.select_for_update().filter(pk=snapshot_id).first()
+    snapshot = Snapshot.objects.select_for_update(no_key=True).filter(pk=snapshot_id).first()
     if snapshot is None:
         return None, FetchOutcome(snapshot_id=snapshot_id, status="missing")
     now = timezone.now()
@@ -169,6 +142,7 @@ def _claim(snapshot_id: int) -> tuple[Snapshot | None, FetchOutcome | None]:
         snapshot.deadline_at = None
         snapshot.save(update_fields=["status", "reason", "deadline_at"])
         _record(snapshot)
+        snapshot_evidence_none(snapshot=snapshot)
         return None, FetchOutcome(snapshot_id=snapshot.pk, status=snapshot.status)
     _soft, hard = fetch_time_limits()
     snapshot.status = SnapshotStatus.FETCHING
@@ -224,7 +198,7 @@ def _final_reason(reason: str, attempt: int) -> str:
 
 def _current(snapshot_id: int, attempt: int) -> Snapshot | None:
     """The snapshot, locked, if this attempt still owns it (a stuck attempt may have been taken over)."""
-    snapshot = Snapshot.objects.select_for_update().filter(pk=snapshot_id).first()
+    snapshot = Snapshot.objects.select_for_update(no_key=True).filter(pk=snapshot_id).first()
     if snapshot is None or snapshot.status != SnapshotStatus.FETCHING or snapshot.attempts != attempt:
         return None
     return snapshot
@@ -256,7 +230,7 @@ def _finish_failure(snapshot_id: int, attempt: int, status: str, reason: str) ->
     snapshot.deadline_at = None
     snapshot.save(update_fields=["status", "reason", "deadline_at"])
     _record(snapshot)
-    snapshot_evidence_update(snapshot=snapshot)
+    snapshot_evidence_none(snapshot=snapshot)
     return FetchOutcome(snapshot_id=snapshot.pk, status=snapshot.status)
 
 
@@ -292,8 +266,7 @@ def _finish_success(snapshot: Snapshot, attempt: int, result: FetchResult, body:
         current.deadline_at = None
         current.save()
         _record(current)
-        snapshot_evidence_update(snapshot=current)
-    return FetchOutcome(snapshot_id=current.pk, status=current.status)
+    return FetchOutcome(snapshot_id=current.pk, status=current.status, fetched_now=True)
 
 
 def _record(snapshot: Snapshot) -> None:

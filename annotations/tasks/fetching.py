@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import reset_queries
 
 from annotations import outbox
+from annotations.services.evidence import snapshot_evidence_start
 from annotations.services.snapshots import fetch_time_limits, snapshot_fetch
 
 _SOFT_LIMIT, _HARD_LIMIT = fetch_time_limits()
@@ -25,10 +26,14 @@ def fetch_snapshot(snapshot_id: int) -> str:
 
     Retries are counted on the snapshot (FETCH_MAX_ATTEMPTS), not by Celery: the service records
     when the next attempt is due (backoff with jitter, or Retry-After) and the outbox sweep sends
-    it then, so no task waits in the broker for its turn.
+    it then, so no task waits in the broker for its turn. A fetched text is prepared for the
+    evidence check, and the checks of its sources are sent, once the snapshot is recorded.
     """
     reset_queries()  # with DEBUG, Django logs every query; a 20 MB text would stay in that log
-    return snapshot_fetch(snapshot_id=snapshot_id).status
+    outcome = snapshot_fetch(snapshot_id=snapshot_id)
+    if outcome.fetched_now:
+        snapshot_evidence_start(snapshot_id=snapshot_id)  # after the snapshot's row is released
+    return outcome.status
 
 
 @shared_task(name="annotations.sweep_outbox", soft_time_limit=30, time_limit=60, ignore_result=True)

@@ -1,5 +1,5 @@
 // The claim panel's sources: each source with its snapshot's fetch state and the evidence
-// found in it, fetching again, polling while a fetch is pending, and adding a source.
+// found in it, fetching again, polling while a fetch or an evidence check is pending, and adding a source.
 // Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
 
 import { api } from "./api.js";
@@ -17,7 +17,7 @@ export const sourceMethods = {
     } else {
       list.replaceChildren(...sources.map((source) => this.sourceItem(source)));
     }
-    if (sources.some((s) => !s.snapshot || PENDING_FETCH.has(s.snapshot.status))) this.startSourcePoll();
+    if (sources.some((s) => !s.snapshot || PENDING_FETCH.has(s.snapshot.status) || s.evidence_pending)) this.startSourcePoll();
     else this.stopSourcePoll();
   },
 
@@ -35,7 +35,9 @@ export const sourceMethods = {
       if (snapshot.stored_copy_url) state.append(el("span", { className: "muted", text: " (stored copy)" }));
     }
     item.append(state);
-    if (source.evidence && source.evidence.length) {
+    if (source.evidence_pending && status === "fetched") {
+      item.append(el("p", { className: "evidence-pending muted", text: "Looking for the claim in the report…" }));
+    } else if (source.evidence && source.evidence.length) {
       item.append(el("ul", { className: "evidence" }, ...source.evidence.map((e) => el("li", { className: e.found ? "found" : "missing" },
         el("strong", { text: `${e.label || e.kind}: ` }), e.found ? (e.excerpt || "found") : "not found in the source"))));
     }

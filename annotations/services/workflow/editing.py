@@ -22,6 +22,7 @@ from annotations.selectors.workflow import (
     TRANSITIONS,
 )
 from annotations.services.audit import audit_record, changed_fields
+from annotations.services.evidence import sources_evidence_out_of_date
 from annotations.services.workflow.locking import (
     ClaimConflict,
     check_version,
@@ -82,7 +83,8 @@ def _clean(claim: Claim, name: str, value: Any) -> Any:
 @transaction.atomic
 def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Claim:
     """Change a claim's editable fields: restated, claimant, claimant_kind, claim_date, priority, due_at,
-    assignee. A new restated wording records who wrote it and when.
+    assignee. A new restated wording records who wrote it and when, and has the evidence of the
+    claim's sources found again.
 
     `version` is the version the caller read. If someone saved in between, nothing is written and
     ClaimConflict carries the claim as it is now and the other person's change. Any member edits
@@ -123,7 +125,7 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
         values["restated_at"] = timezone.now()
     for name, value in values.items():
         setattr(claim, name, value)
-    return claim_save_audited(
+    saved = claim_save_audited(
         claim=claim,
         user=user,
         action="claim.update",
@@ -131,6 +133,9 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
         before={k.removesuffix("_id"): v for k, v in before.items()},
         after={k.removesuffix("_id"): v for k, v in after.items()},
     )
+    if "restated" in after:
+        sources_evidence_out_of_date(sources=claim.sources.all())
+    return saved
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from annotations import outbox
 from annotations.models import Snapshot, Source
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,31 @@ def test_isolation_and_query_count(api: Any, outsider_api: Any, claim: Any, djan
         Source.objects.create(team=claim.team, claim=claim, url=snapshot.url, stance="context", snapshot=snapshot)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(f"/api/v1/claims/{claim.pk}/sources/").json()["results"]) == 11
+
+
+def test_citing_a_fetched_report_leaves_the_evidence_to_the_worker(
+    api: Any, claim: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import timezone
+
+    from annotations.services import evidence
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        pytest.fail("the request looked for evidence")
+
+    monkeypatch.setattr(evidence, "prepare", forbidden)
+    monkeypatch.setattr(evidence, "evidence_in", forbidden)
+    snapshot = Snapshot.objects.create(
+        team=claim.team, url="https://example.org/report", status="fetched", sha256="c" * 64,
+        fetched_at=timezone.now(), text="The council approved a flood wall. " * 30_000,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api.post(
+            f"/api/v1/claims/{claim.pk}/sources/", {"url": snapshot.url, "stance": "supports"}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["snapshot"]["id"] == snapshot.pk, "the recent copy is reused: no fetch"
+    assert body["evidence"] == [] and body["evidence_pending"] is True
+    [queued] = callbacks  # the evidence check, sent once the transaction commits
+    assert queued.args == (outbox.EVIDENCE, (body["id"],))

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from annotations import outbox
 from annotations.fetching import system_connector
-from annotations.models import AuditEvent, Snapshot, SnapshotStatus, Source
+from annotations.models import AuditEvent, Snapshot, SnapshotFold, SnapshotStatus, Source
+from annotations.services.evidence import snapshot_evidence_start, source_evidence_check
 from annotations.services.snapshots import retry_delay, snapshot_fetch, snapshot_for_source
 from annotations.services.sources import source_add, source_refetch
 from tests.annotations.sources_server import REPORT_HTML, SourceServer, serving
@@ -69,6 +70,12 @@ def run(source: Source) -> Snapshot:
     return Snapshot.objects.get(pk=source.snapshot_id)
 
 
+def check_evidence(snapshot_id: int) -> None:
+    """What the worker does once the snapshot is fetched: check each source waiting for it."""
+    for source_id in Source.objects.filter(snapshot_id=snapshot_id, evidence_pending=True).values_list("id", flat=True):
+        source_evidence_check(source_id=source_id)
+
+
 def test_a_fetched_report_records_everything_and_keeps_its_bytes(claim, server):
     source = add_source(claim, server.loopback("/redirect/0"))
     snapshot = run(source)
@@ -91,7 +98,9 @@ def test_a_fetched_report_records_everything_and_keeps_its_bytes(claim, server):
     assert AuditEvent.objects.filter(action="snapshot.fetched", target_id=snapshot.pk).count() == 1
 
 
-def test_evidence_is_stored_on_every_source_of_the_snapshot(claim, server, team):
+def test_evidence_is_found_for_every_source_of_the_snapshot_after_the_fetch(
+    claim, server, team, django_capture_on_commit_callbacks
+):
     other_article = ArticleFactory(team=team, source="A 5% rise was reported.", source_format="text")
     other_claim = ClaimFactory(article=other_article, exact="A 5% rise")
     first = add_source(claim, server.loopback("/report"))
@@ -99,9 +108,17 @@ def test_evidence_is_stored_on_every_source_of_the_snapshot(claim, server, team)
     assert second.snapshot_id == first.snapshot_id
 
     run(first)
+    assert Source.objects.filter(pk__in=[first.pk, second.pk], evidence_pending=True, evidence=[]).count() == 2
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        snapshot_evidence_start(snapshot_id=first.snapshot_id)  # what the fetch task does next
 
+    [queued] = callbacks
+    assert queued.args[0] == outbox.EVIDENCE and set(queued.args[1]) == {first.pk, second.pk}
+    assert SnapshotFold.objects.filter(snapshot_id=first.snapshot_id).exists()
+    check_evidence(first.snapshot_id)
     first.refresh_from_db()
     second.refresh_from_db()
+    assert not first.evidence_pending and not second.evidence_pending
     assert [item["kind"] for item in first.evidence] == ["quote", "restated", "figure", "figure"]
     assert first.evidence[0]["found"] is False
     amount = first.evidence[2]
@@ -129,9 +146,13 @@ def test_pdf_plain_text_and_other_types(claim, server):
 def test_the_same_url_within_the_window_reuses_the_snapshot(claim, server, settings):
     first = add_source(claim, server.loopback("/report"))
     run(first)
+    check_evidence(first.snapshot_id)
     second = add_source(claim, server.loopback("/report?utm_source=mail"))
 
     assert second.snapshot_id == first.snapshot_id
+    assert second.evidence == [] and second.evidence_pending
+    check_evidence(first.snapshot_id)
+    second.refresh_from_db()
     assert second.evidence and second.evidence == Source.objects.get(pk=first.pk).evidence
     assert server.hits["/report"] == 1
 
@@ -182,6 +203,8 @@ def test_a_4xx_fails_at_once_without_retry(claim, server):
     assert outcome.run_again_in is None
     assert snapshot.status == SnapshotStatus.FAILED and "410 Gone" in snapshot.reason
     assert server.hits["/gone"] == 1
+    source.refresh_from_db()
+    assert not source.evidence_pending and source.evidence == [], "no evidence is to come from a failed fetch"
 
 
 def test_a_5xx_is_retried_with_backoff_then_recorded_as_failed(claim, server):
@@ -252,6 +275,7 @@ def test_a_fetch_stuck_on_its_last_attempt_is_recorded_as_failed(claim, server):
     assert snapshot_fetch(snapshot_id=source.snapshot_id, connector=guard).status == "failed"
     snapshot = Snapshot.objects.get(pk=source.snapshot_id)
     assert "Gave up after 3 attempts" in snapshot.reason and server.hits["/report"] == 0
+    assert not Source.objects.get(pk=source.pk).evidence_pending
 
 
 def test_a_stale_attempt_does_not_overwrite_the_one_that_took_over(claim, server):
@@ -329,24 +353,3 @@ def test_report_html_metadata(claim, server):
     assert snapshot.byline == "Jane Analyst"
     assert snapshot.published.startswith("2022-01-05")
     assert snapshot.size == len(REPORT_HTML)
-
-
-def test_evidence_in_a_huge_text_is_looked_for_in_its_first_part(claim, monkeypatch):
-    from annotations.services import snapshots
-
-    monkeypatch.setattr(snapshots, "EVIDENCE_MAX_CHARS", 60)
-    snapshot = Snapshot.objects.create(
-        team=claim.team,
-        url="https://news.example/long",
-        status=SnapshotStatus.FETCHED,
-        sha256="0" * 64,
-        text="It rose 5% this year, say the officials of the ministry.\n\nLater: spending was $770 billion.",
-    )
-    source = Source.objects.create(team=claim.team, claim=claim, url=snapshot.url, stance="supports")
-    items = {
-        item["label"].split(" — ")[0]: item for item in snapshots.source_evidence(source=source, snapshot=snapshot)
-    }
-
-    assert items["5%"]["found"] is True
-    assert items["$770 billion"]["found"] is False
-    assert items["$770 billion"]["label"].endswith("not found in the first 60 characters of the report")

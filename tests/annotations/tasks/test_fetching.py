@@ -15,7 +15,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from annotations import outbox
-from annotations.models import Snapshot, SnapshotStatus, Source
+from annotations.models import Snapshot, SnapshotFold, SnapshotStatus, Source
 from annotations.services.sources import source_add
 from annotations.tasks.fetching import sweep_outbox
 from tests.annotations.sources_server import SourceServer, serving
@@ -90,7 +90,12 @@ def test_adding_a_source_queues_a_fetch_that_stores_the_copy_and_evidence(claim,
     assert snapshot.status == SnapshotStatus.FETCHED, snapshot.reason
     assert snapshot.title == "Defence budget report" and "770 billion dollars" in snapshot.text
     assert default_storage.open(snapshot.body.name).read().startswith(b"<!doctype html>")
+    deadline = time.monotonic() + 20
+    while Source.objects.get(pk=source.pk).evidence_pending and time.monotonic() < deadline:
+        time.sleep(0.1)  # the evidence check, a task of its own, follows the fetch
     source.refresh_from_db()
+    assert not source.evidence_pending and source.evidence_snapshot_id == snapshot.pk
+    assert SnapshotFold.objects.filter(snapshot=snapshot).exists(), "the fetch task prepared the text"
     figures = [item for item in source.evidence if item["kind"] == "figure"]
     assert [item["found"] for item in figures] == [True, True]
 
