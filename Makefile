@@ -42,6 +42,8 @@ test: install
 
 bench: install
 	$(BIN)/python bench/reanchor.py
+	$(BIN)/python bench/api_claims.py
+	$(BIN)/python bench/peer_doccano.py  # installs doccano 1.8.4 under var/ on its first run
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -19,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.filters import TEAM, filter_claims, list_parameters
-from annotations.api.pagination import Key, paginate, paginated_rows_response
+from annotations.api.pagination import Key, json_page_response, paginate_json
 from annotations.api.permissions import caller
 from annotations.api.schema import ETAG, IF_MATCH
-from annotations.api.serializers.claim_json import claim_json_by_id, claim_rows, claims_json
+from annotations.api.serializers.claim_json import CLAIM, claim_json_by_id
 from annotations.api.serializers.claims import (
     ClaimCreateIn,
     ClaimOut,
@@ -37,10 +36,9 @@ from annotations.models import Claim
 from annotations.services.claims import claim_create
 from annotations.services.workflow import claim_delete, claim_update
 
-# Document order, orphans (no position) last.
-ARTICLE_ORDER = [Key("doc_start"), Key("id")]
+# Document order, orphans (no position) last: read from the index claim_document_order.
+ARTICLE_ORDER = [Key("document_order"), Key("id")]
 TEAM_ORDER = [Key("updated_at", descending=True, kind="datetime"), Key("id", descending=True)]
-ORPHAN_POSITION = 2**31
 
 WORDING = frozenset({"restated", "claimant", "claimant_kind", "claim_date"})
 PLANNING = frozenset({"priority", "due_at", "assignee"})
@@ -62,11 +60,10 @@ class ArticleClaimList(APIView):
     def get(self, request: Request, article_id: int) -> Response:
         who = caller(request)
         claims = filter_claims(request, Claim.objects.filter(article_id=article_id, team__in=who.team_ids()))
-        claims = claims.annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION)))
-        page = paginate(request, claim_rows(claims, "doc_start"), ARTICLE_ORDER)
+        page = paginate_json(request, claims, ARTICLE_ORDER, CLAIM)
         if not page.rows:
             who.article(article_id)  # an empty page: 404 unless the article is there to be seen
-        return paginated_rows_response(page, claims_json)
+        return json_page_response(page)
 
     @extend_schema(
         operation_id="article_claims_create",
@@ -97,8 +94,7 @@ class ClaimList(APIView):
         team = TEAM.value(request)
         if team is not None:
             claims = claims.filter(team_id=team)
-        page = paginate(request, claim_rows(filter_claims(request, claims)), TEAM_ORDER)
-        return paginated_rows_response(page, claims_json)
+        return json_page_response(paginate_json(request, filter_claims(request, claims), TEAM_ORDER, CLAIM))
 
 
 class ClaimDetail(APIView):
@@ -138,4 +134,4 @@ class ClaimDetail(APIView):
 
 def article_claims(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """An article's claims in document order (orphans last)."""
-    return claims.annotate(doc_start=Coalesce("start", Value(ORPHAN_POSITION))).order_by("doc_start", "id")
+    return claims.order_by("document_order", "id")

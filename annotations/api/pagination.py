@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import F, Model, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from annotations.api.serializers.common import query_integer
+from annotations.api.serializers.sql_json import RawJSON, Shape, query_sql, rows_sql
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -71,16 +73,22 @@ def _decode(cursor: str, keys: Sequence[Key]) -> tuple[list[Any], bool]:
 
 
 def _beyond(keys: Sequence[Key], values: Sequence[Any], *, reverse: bool) -> Q:
-    """Rows strictly after `values` in the ordering (before them when walking backwards)."""
+    """Rows strictly after `values` in the ordering (before them when walking backwards).
+
+    The bound on the first key alone is implied by the rest; it is there so that an index on the
+    ordering starts the scan at the cursor rather than filtering every row before it.
+    """
     condition = Q()
     for index, key in enumerate(keys):
         step = Q(**{k.field: v for k, v in zip(keys[:index], values[:index], strict=True)})
-        forward = not key.descending
-        if reverse:
-            forward = not forward
-        step &= Q(**{f"{key.field}__{'gt' if forward else 'lt'}": values[index]})
+        step &= Q(**{f"{key.field}__{'gt' if _forward(key, reverse) else 'lt'}": values[index]})
         condition |= step
-    return condition
+    first = keys[0]
+    return Q(**{f"{first.field}__{'gte' if _forward(first, reverse) else 'lte'}": values[0]}) & condition
+
+
+def _forward(key: Key, reverse: bool) -> bool:
+    return key.descending == reverse
 
 
 def _ordering(keys: Sequence[Key], *, reverse: bool) -> list[Any]:
@@ -91,7 +99,10 @@ def _ordering(keys: Sequence[Key], *, reverse: bool) -> list[Any]:
     return out
 
 
-def _value(row: Model | dict[str, Any], key: Key) -> Any:
+def _value(row: Model | dict[str, Any] | tuple[Any, ...], key: Key, index: int) -> Any:
+    """The sort key `key` of a row: an instance, a dict, or a tuple of the keys in order."""
+    if isinstance(row, tuple):
+        return row[index]
     return row[key.field] if isinstance(row, dict) else getattr(row, key.field)
 
 
@@ -128,9 +139,17 @@ class Page:
     previous: str | None
 
 
-def paginate(
-    request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], *, default_size: int = DEFAULT_PAGE_SIZE
-) -> Page:
+@dataclass
+class JSONPage(Page):
+    """A page whose results PostgreSQL has written as JSON (`rows` are tuples: the sort keys, then the JSON)."""
+
+    results: RawJSON
+
+
+def _window(
+    request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], default_size: int
+) -> tuple[QuerySet[M, Any], int, list[Any] | None, bool]:
+    """The rows from the cursor on in the page's order, the page's size, and where the cursor is."""
     size = page_size(request, default=default_size)
     cursor = request.query_params.get("cursor", "")
     values: list[Any] | None = None
@@ -138,7 +157,12 @@ def paginate(
     if cursor:
         values, reverse = _decode(cursor, keys)
         queryset = queryset.filter(_beyond(keys, values, reverse=reverse))
-    rows = list(queryset.order_by(*_ordering(keys, reverse=reverse))[: size + 1])
+    return queryset.order_by(*_ordering(keys, reverse=reverse)), size, values, reverse
+
+
+def _page(
+    request: Request, rows: list[Any], keys: Sequence[Key], size: int, values: list[Any] | None, reverse: bool
+) -> Page:
     more = len(rows) > size
     rows = rows[:size]
     if reverse:
@@ -146,7 +170,8 @@ def paginate(
     url = request.build_absolute_uri()
     next_url = previous_url = None
     if rows:
-        first, last = [_value(rows[0], k) for k in keys], [_value(rows[-1], k) for k in keys]
+        first = [_value(rows[0], k, i) for i, k in enumerate(keys)]
+        last = [_value(rows[-1], k, i) for i, k in enumerate(keys)]
         if (more and not reverse) or (reverse and values is not None):
             next_url = replace_query_param(url, "cursor", _encode(last, reverse=False))
         if (more and reverse) or (not reverse and values is not None):
@@ -157,6 +182,31 @@ def paginate(
     return Page(rows=rows, next=next_url, previous=previous_url)
 
 
+def paginate(
+    request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], *, default_size: int = DEFAULT_PAGE_SIZE
+) -> Page:
+    window, size, values, reverse = _window(request, queryset, keys, default_size)
+    return _page(request, list(window[: size + 1]), keys, size, values, reverse)
+
+
+def paginate_json(request: Request, queryset: QuerySet[M, Any], keys: Sequence[Key], shape: Shape) -> JSONPage:
+    """A page of `queryset` with its rows' JSON in `shape`, written by PostgreSQL in the statement that pages it."""
+    window, size, values, reverse = _window(request, queryset, keys, DEFAULT_PAGE_SIZE)
+    # One more row than the page holds, to tell whether more follow.
+    inner = query_sql(window.values(*(key.field for key in keys))[: size + 1])
+    found: list[Any] = []
+    if inner is not None:
+        order = [(key.field, key.descending != reverse) for key in keys]
+        with connection.cursor() as cursor:
+            cursor.execute(rows_sql(shape, inner[0], order), inner[1])
+            found = cursor.fetchall()
+    texts = [row[-1] for row in found[:size]]
+    if reverse:
+        texts.reverse()
+    page = _page(request, found, keys, size, values, reverse)
+    return JSONPage(rows=page.rows, next=page.next, previous=page.previous, results=RawJSON(f"[{','.join(texts)}]"))
+
+
 def paginated_response(page: Page, render: Callable[[Any], Any], *, headers: dict[str, str] | None = None) -> Response:
     return Response(
         {"next": page.next, "previous": page.previous, "results": [render(row) for row in page.rows]},
@@ -164,6 +214,5 @@ def paginated_response(page: Page, render: Callable[[Any], Any], *, headers: dic
     )
 
 
-def paginated_rows_response(page: Page, render_all: Callable[[list[Any]], list[Any]]) -> Response:
-    """Like paginated_response, for renderers that shape a whole page at once (shared lookups)."""
-    return Response({"next": page.next, "previous": page.previous, "results": render_all(page.rows)})
+def json_page_response(page: JSONPage) -> Response:
+    return Response({"next": page.next, "previous": page.previous, "results": page.results})

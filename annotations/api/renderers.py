@@ -9,6 +9,8 @@ raises for anything it cannot represent, so nothing is silently dropped.
 orjson refuses a string with an unpaired surrogate (not valid Unicode, so not valid UTF-8). The
 database never holds one, but an error message may quote input that does; such strings are
 written with U+FFFD in their place rather than failing the response.
+
+JSON that PostgreSQL has already written (`RawJSON`, the API's lists) is written as it is.
 """
 
 from __future__ import annotations
@@ -19,10 +21,28 @@ import orjson
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from annotations.api.serializers.sql_json import RawJSON
 from annotations.validation import replace_unpaired_surrogates
 
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
-_fallback = JSONEncoder().default
+_drf_default = JSONEncoder().default
+
+
+def _fallback(value: Any) -> Any:
+    if isinstance(value, RawJSON):
+        return orjson.Fragment(value.text)
+    return _drf_default(value)
+
+
+def _parsed(data: Any) -> Any:
+    """`data` with rendered JSON parsed again (for DRF's encoder, which cannot embed it)."""
+    if isinstance(data, RawJSON):
+        return orjson.loads(data.text)
+    if isinstance(data, dict):
+        return {key: _parsed(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_parsed(item) for item in data]
+    return data
 
 
 def to_json(data: Any) -> bytes:
@@ -53,6 +73,7 @@ class FastJSONRenderer(JSONRenderer):
         if data is None:
             return b""
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            data = _parsed(data)
             try:
                 return super().render(data, accepted_media_type, renderer_context)
             except UnicodeEncodeError:

@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.filters import filter_verdicts, list_parameters
-from annotations.api.pagination import Key, paginate, paginated_rows_response
+from annotations.api.pagination import Key, json_page_response, paginate_json
 from annotations.api.permissions import caller
 from annotations.api.schema import ETAG
-from annotations.api.serializers.claim_json import verdict_json_by_id, verdict_rows, verdicts_json
+from annotations.api.serializers.claim_json import VERDICT, verdict_json_by_id
 from annotations.api.serializers.claims import VerdictCreateIn, VerdictOut, VerdictPageOut
 from annotations.api.versions import with_version
 from annotations.errors import InvalidInput
@@ -34,8 +34,7 @@ class ClaimVerdictList(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
         claim = caller(request).claim(claim_id)
         verdicts = filter_verdicts(request, Verdict.objects.filter(claim=claim, team_id=claim.team_id))
-        page = paginate(request, verdict_rows(verdicts), ORDER)
-        return paginated_rows_response(page, verdicts_json)
+        return json_page_response(paginate_json(request, verdicts, ORDER, VERDICT))
 
     @extend_schema(
         operation_id="claim_verdicts_create", request=VerdictCreateIn, responses={201: VerdictOut}, extensions=ETAG

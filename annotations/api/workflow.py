@@ -22,7 +22,7 @@ from annotations import policy
 from annotations.api.errors import PreconditionRequired
 from annotations.api.filters import ASSIGNEE
 from annotations.api.schema import ETAG
-from annotations.api.serializers.claim_json import claims_json
+from annotations.api.serializers.claim_json import claims_json, claims_raw_json
 from annotations.api.serializers.claims import ClaimOut
 from annotations.api.serializers.common import (
     MAX_ID,
@@ -240,7 +240,7 @@ class QueueList(APIView):
                 "counts": page.counts,
                 "next": next_url,
                 "next_cursor": page.next_cursor,
-                "results": claims_json(page.claims),
+                "results": claims_raw_json(page.claims),
             }
         )
 

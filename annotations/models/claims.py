@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from annotations.models.articles import Article
 from annotations.models.teams import Team
@@ -38,6 +39,10 @@ class Priority(models.IntegerChoices):
     NORMAL = 1, "Normal"
     HIGH = 2, "High"
     URGENT = 3, "Urgent"
+
+
+ORPHAN_POSITION = 2**31
+"""An orphan's place in document order: after every claim with a position (offsets are below 2**31)."""
 
 
 class Claim(models.Model):
@@ -110,11 +115,17 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    document_order = models.GeneratedField(
+        expression=Coalesce("start", Value(ORPHAN_POSITION)),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        help_text="Where the claim is in the text: its start, orphans last. Kept by the database on every write.",
+    )
 
     class Meta:
-        ordering = ["article", "start", "id"]
+        ordering = ["article", "document_order", "id"]
         indexes = [
-            models.Index(fields=["article", "start", "id"], name="claim_article_order"),
+            models.Index(fields=["article", "document_order", "id"], name="claim_document_order"),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="claim_team_status"),
             models.Index(fields=["team", "assignee", "status"], name="claim_team_assignee"),
             models.Index(fields=["team", "due_at"], name="claim_team_due"),

@@ -1,6 +1,6 @@
 """The claim, source and verdict shapes for the schema, and the claim inputs.
 
-The JSON itself is built in `claim_json`, from rows.
+The JSON itself is written by PostgreSQL in the shapes these serializers declare (`claim_json`, `sql_json`).
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ class SourceOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     snapshot = SnapshotOut(allow_null=True)
     evidence = EvidenceOut(many=True)
+    evidence_pending = serializers.BooleanField(
+        help_text="The evidence for the current snapshot and the claim's wording is still to be found (by a "
+        "worker, once the snapshot is fetched); until then `evidence` is empty or out of date."
+    )
 
 
 class ClaimOut(serializers.Serializer):

@@ -223,16 +223,73 @@ def test_filters(api: Any, team: Any, reviewer: Any, editor_api: Any) -> None:
     assert api.get("/api/v1/claims/?updated_since=yesterday").status_code == 400
 
 
-def test_a_page_of_an_articles_claims_is_four_queries_with_a_token(
+def test_each_list_is_one_statement_whatever_its_size(
     token_api: Any, article: Any, reviewer: Any, django_assert_num_queries: Any
 ) -> None:
-    """The token, the page of claims, their current verdicts, their sources (the benchmark's path)."""
+    """With a token: the token, then one statement that pages the rows and writes their JSON (lists
+    under a claim read the claim and the caller's membership first). The benchmark's path."""
     _many_claims(article, 12, reviewer)
+    claim = Claim.objects.filter(article=article).order_by("id").first()
     token_api.get(f"/api/v1/articles/{article.pk}/claims/")  # the token's last use is recorded once a minute
-    with django_assert_num_queries(4):
-        body = token_api.get(f"/api/v1/articles/{article.pk}/claims/?page_size=10").json()
-    assert len(body["results"]) == 10 and body["next"]
-    assert all(item["current_verdict"] and len(item["sources"]) == 1 for item in body["results"])
+    for url, queries, size in (
+        (f"/api/v1/articles/{article.pk}/claims/?page_size=10", 2, 10),
+        (f"/api/v1/articles/{article.pk}/claims/?page_size=500", 2, 12),
+        ("/api/v1/claims/?page_size=10", 2, 10),
+        (f"/api/v1/claims/{claim.pk}/sources/", 4, 1),
+        (f"/api/v1/claims/{claim.pk}/verdicts/", 4, 1),
+    ):
+        with django_assert_num_queries(queries):
+            body = token_api.get(url).json()
+        assert len(body["results"]) == size, url
+        if "/sources/" not in url and "/verdicts/" not in url:
+            assert all(item["current_verdict"] and len(item["sources"]) == 1 for item in body["results"])
+        if body["next"]:
+            with django_assert_num_queries(queries):
+                assert token_api.get(body["next"]).status_code == 200
+
+
+def _bulk_claims(article: Any, count: int) -> None:
+    """`count` claims spread over the article's text (orphans among them), inserted in one statement."""
+    text = article.text
+    rows = []
+    for i in range(count):
+        start = (i * 7) % (len(text) - 10)
+        orphan = i % 50 == 0
+        rows.append(
+            Claim(team=article.team, article=article, exact="x", start=None if orphan else start,
+                  end=None if orphan else start + 5, anchor_outcome="orphan" if orphan else "exact")
+        )  # fmt: skip
+    Claim.objects.bulk_create(rows, batch_size=1000)
+
+
+def _plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan, *(node for child in plan.get("Plans", []) for node in _plan_nodes(child))]
+
+
+def test_a_page_is_read_from_the_document_order_index_without_sorting_the_article(
+    api: Any, team: Any, article: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _bulk_claims(article, 3000)
+    _bulk_claims(ArticleFactory(team=team), 3000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_claim")
+    for query in ("", "?status=new", "?cursor=1000_5000_n"):
+        with CaptureQueriesContext(connection) as captured:
+            body = api.get(f"/api/v1/articles/{article.pk}/claims/{query}").json()
+        assert len(body["results"]) == 50
+        [page_sql] = [q["sql"] for q in captured.captured_queries if "annotations_claim" in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {page_sql}")
+            nodes = _plan_nodes(cursor.fetchone()[0][0]["Plan"])
+        [limit] = [node for node in nodes if node["Node Type"] == "Limit"]
+        under_limit = _plan_nodes(limit)
+        assert any(node.get("Index Name") == "claim_document_order" for node in under_limit), nodes
+        assert not any(node["Node Type"] in ("Sort", "Incremental Sort") for node in nodes), nodes
+    positions = [(c["start"] is None, c["start"] or 0, c["id"]) for c in body["results"]]
+    assert positions == sorted(positions)
 
 
 def test_an_empty_page_is_200_for_an_article_and_404_for_none_or_another_teams(

@@ -55,3 +55,15 @@ def test_api_responses_are_rendered_with_it(api: Any, claim: Any) -> None:
         body | {"created_at": claim.created_at, "updated_at": claim.updated_at}
     )
     assert body["created_at"].endswith("Z") and b": " not in response.content
+
+
+def test_json_written_by_the_database_is_written_as_it_is() -> None:
+    from annotations.api.serializers.sql_json import RawJSON
+
+    data = {"next": None, "results": RawJSON('[{"id":1,"at":"2026-11-24T09:30:00Z","score":1.0}]')}
+    assert (
+        FastJSONRenderer().render(data) == b'{"next":null,"results":[{"id":1,"at":"2026-11-24T09:30:00Z","score":1.0}]}'
+    )
+    indented = FastJSONRenderer().render(data, "application/json; indent=2", {})
+    expected = {"next": None, "results": [{"id": 1, "at": "2026-11-24T09:30:00Z", "score": 1.0}]}
+    assert indented == JSONRenderer().render(expected, "application/json; indent=2", {})
