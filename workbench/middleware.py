@@ -79,3 +79,25 @@ def client_address(request: HttpRequest) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     last = forwarded.rsplit(",", 1)[-1].strip()
     return last or request.META.get("REMOTE_ADDR")
+
+
+class ApiNotFoundMiddleware:
+    """A path under /api/ that no route matches answers the API's JSON error, not Django's HTML page.
+
+    It sits outside CommonMiddleware, so a path that only lacks its trailing slash is still
+    redirected (APPEND_SLASH) before a 404 reaches it; the API's own 404s are JSON already.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path_info.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            body = error_body(status_code=404, code="not_found", message="No such API path.")
+            return JsonResponse(body, status=404)
+        return response

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Inside the security headers, outside everything that reads the database: a 503, not a 500.
     "workbench.middleware.DatabaseUnavailableMiddleware",
+    # Outside CommonMiddleware (APPEND_SLASH redirects first): an unrouted /api/ path is a JSON 404.
+    "workbench.middleware.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -301,10 +303,13 @@ SPECTACULAR_SETTINGS = {
     # 3.1: a nullable object is `oneOf: [{$ref}, {type: null}]`; 3.0's `nullable` beside a $ref allows no null.
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's error answers, from one place (annotations/api/schema.py); then shared enums.
+    # Every operation's error answers, from one place (annotations/api/schema.py); shared enums; then
+    # the W3C request bodies' JSON Schemas (annotations/api/w3c/shapes.py), last: the enum hook
+    # rebuilds the components from drf-spectacular's registry.
     "POSTPROCESSING_HOOKS": [
         "annotations.api.schema.document_errors",
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.w3c.shapes.document_inputs",
     ],
     # Swagger UI from drf-spectacular-sidecar's local copy: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

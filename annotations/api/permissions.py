@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import permissions
+from rest_framework.exceptions import MethodNotAllowed
 
 from annotations import policy
 from annotations.access import teams_for_user
@@ -48,6 +49,9 @@ class PolicyPermission(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         action = declared_action(view, request.method or "GET")
         if action is None:
+            if (request.method or "GET").lower() not in {method.lower() for method in view.allowed_methods}:
+                # The resource does not answer this method, whoever asks: 405 with Allow (RFC 9110 15.5.6).
+                raise MethodNotAllowed(request.method or "")
             self.message = "This route declares no action."
             return False
         request.policy_action = action  # type: ignore[attr-defined]

@@ -17,12 +17,13 @@ can forget one. Each comes from what decides it in the code:
 - 503, with `Retry-After`, when the database is not available.
 
 A view documents the answers only it gives (a 409 of its own, a 304) in its `extend_schema`;
-those are kept as they are. `ETAG` marks the operations whose success answers carry an ETag.
-Integer path parameters are row ids: 1 up to PostgreSQL's bigint. Every documented request body
+those are kept as they are. `ETAG` marks the operations whose success answers carry an ETag
+(`DIGEST_ETAG` those whose ETag is a digest of the body).
+Path parameters named `…_id` are row ids: 1 up to PostgreSQL's bigint. Every documented request body
 is required (none of them is all optional; a oneOf body looks optional to drf-spectacular).
 
-No 405 is documented: a documented method never answers it, and an undocumented one is refused
-by the route's policy (401/403) before DRF would answer 405.
+No 405 is documented: a documented method never answers it. A method the resource does not answer
+at all is a 405 with `Allow`, whoever asks (annotations.api.permissions.PolicyPermission).
 """
 
 from __future__ import annotations
@@ -42,13 +43,23 @@ from annotations.api.serializers.common import MAX_ID, ErrorOut
 from annotations.api.versions import IF_MATCH_FORMAT, VERSIONED
 from annotations.models import Role
 
-ETAG = {"x-workbench-etag": True}
+ETAG = {"x-workbench-etag": "version"}
 """`extend_schema(extensions=ETAG)`: the operation's 2xx and 304 answers carry the object's ETag."""
+DIGEST_ETAG = {"x-workbench-etag": "digest"}
+"""`extend_schema(extensions=DIGEST_ETAG)`: the 2xx and 304 answers carry a digest of the body as ETag."""
 
 ETAG_HEADER = {
     "description": "The version of the object (a claim's `version`, an article's `revision`), e.g. `\"3\"`.",
     "required": True,
     "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+}
+ETAG_HEADERS = {
+    "version": ETAG_HEADER,
+    "digest": {
+        "description": "A digest of the answer's body: send it as If-None-Match to be answered 304 while it holds.",
+        "required": True,
+        "schema": {"type": "string", "pattern": '^"[0-9a-f]{32}"$'},
+    },
 }
 RETRY_AFTER = {
     "description": "Seconds to wait before trying again.",
@@ -113,12 +124,13 @@ def document_errors(result: dict[str, Any], generator: SchemaGenerator, **kwargs
                     response.setdefault("headers", {}).update(HEADERS[int(code)])
             if "requestBody" in operation:
                 operation["requestBody"]["required"] = True
-            if operation.pop(next(iter(ETAG)), False):
+            etag = ETAG_HEADERS.get(operation.pop(next(iter(ETAG)), ""))
+            if etag is not None:
                 for code, response in operation["responses"].items():
                     if code.startswith("2") or code == "304":
-                        response.setdefault("headers", {})["ETag"] = ETAG_HEADER
+                        response.setdefault("headers", {})["ETag"] = etag
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                if parameter["in"] == "path" and parameter["name"].endswith("_id"):
                     parameter["schema"].update(minimum=1, maximum=MAX_ID)
     result["components"] = generator.registry.build(spectacular_settings.APPEND_COMPONENTS)
     return result

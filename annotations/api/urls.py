@@ -50,6 +50,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "articles/<int:article_id>/annotations/<int:claim_id>",
         w3c_views.AnnotationDetail.as_view(),
         name="api-article-annotation",
+    path(
+        "articles/<int:article_id>/annotations/pages/<int:number>",
+        w3c_views.AnnotationPage.as_view(),
+        name="api-article-annotation-page",
+    ),
     ),
     # --- Claims. ---
     path("claims/", claims.ClaimList.as_view(), name="api-claims"),

@@ -4,9 +4,11 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def date_existing_wordings(apps, schema_editor):
+def date_existing_wordings(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """A wording written before its time was recorded dates from the claim's last change."""
     Claim = apps.get_model("annotations", "Claim")
     Claim.objects.exclude(restated="").filter(restated_at__isnull=True).update(restated_at=models.F("updated_at"))

@@ -236,6 +236,8 @@ CALLS = [
     Call("api-article-annotations", "GET", _article),
     Call("api-article-annotations", "OPTIONS", _article),
     Call(
+    Call("api-article-annotation-page", "GET", lambda d, w: [d.article.pk, 0]),
+    Call("api-article-annotation-page", "OPTIONS", lambda d, w: [d.article.pk, 0]),
         "api-article-annotations", "POST", _article,
         lambda d, w: {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}},
     ),

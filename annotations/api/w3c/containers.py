@@ -18,7 +18,8 @@ def description_iri(container: str, *, iris: bool) -> str:
 
 
 def page_iri(container: str, number: int, *, iris: bool) -> str:
-    return f"{description_iri(container, iris=iris)}&page={number}"
+    """A page's IRI (`<container>pages/<number>`, annotations/api/urls.py), with the kind of its items."""
+    return f"{container}pages/{number}?iris={int(iris)}"
 
 
 @dataclass(frozen=True)

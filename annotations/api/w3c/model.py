@@ -5,7 +5,9 @@ none) with a TextQuoteSelector and, unless the claim is an orphan, a TextPositio
 points. The bodies are the current verdict (purpose "assessing", with its rating), the restated
 claim ("describing"), the cited sources (SpecificResource; "linking" for support, "questioning"
 for refutation, "describing" for context) and the comments ("commenting"). An annotation with
-none of these has no `body` at all: the model has no empty arrays.
+none of these has no `body` at all: the model has no empty arrays. Every body the desk wrote
+names its creator and when (the restated claim: whoever last wrote it); a source whose report
+the workbench preserved has a TimeState: when it was fetched and the stored copy (`cached`).
 
 Times are xsd:dateTime in UTC written with "Z". The creator is the claim's creator and the
 generator the workbench itself, each an Agent whose IRI the app serves (`/ns/agents/<key>`,
@@ -25,7 +27,7 @@ from rest_framework.request import Request
 from annotations.api.w3c.agents import person_json, software_json
 from annotations.api.w3c.contexts import annotation_context
 from annotations.api.w3c.values import annotation_id, article_target_source, canonical_id, xsd_datetime
-from annotations.models import Article, Comment, Stance
+from annotations.models import Article, Comment, SnapshotStatus, Stance
 
 STANCE_PURPOSE = {Stance.SUPPORTS: "linking", Stance.REFUTES: "questioning", Stance.CONTEXT: "describing"}
 PURPOSE_STANCE = {purpose: stance.value for stance, purpose in STANCE_PURPOSE.items()}
@@ -66,7 +68,11 @@ def _bodies(request: Request, claim: Mapping[str, Any], comments: Sequence[Mappi
         )
     if claim["restated"]:
         bodies.append(
-            {"type": "TextualBody", "purpose": "describing", "value": claim["restated"], "format": "text/plain"}
+            _with(
+                {"type": "TextualBody", "purpose": "describing", "value": claim["restated"], "format": "text/plain"},
+                creator=_creator(request, claim["restated_by"]),
+                created=xsd_datetime(claim["restated_at"]) if claim["restated_at"] else None,
+            )
         )
     for source in claim["sources"]:
         bodies.append(
@@ -77,6 +83,7 @@ def _bodies(request: Request, claim: Mapping[str, Any], comments: Sequence[Mappi
                     "source": source["url"],
                 },
                 description=source["note"],
+                state=_preserved(request, source["snapshot"]),
                 creator=_creator(request, source["added_by"]),
                 created=xsd_datetime(source["created_at"]),
             )
@@ -92,9 +99,25 @@ def _bodies(request: Request, claim: Mapping[str, Any], comments: Sequence[Mappi
     return bodies
 
 
+def _preserved(request: Request, snapshot: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The copy the workbench keeps of a cited report, as a TimeState (model 4.3.1): when it was fetched
+    and where the stored copy is."""
+    if snapshot is None or snapshot["status"] != SnapshotStatus.FETCHED or snapshot["fetched_at"] is None:
+        return None
+    state = {"type": "TimeState", "sourceDate": xsd_datetime(snapshot["fetched_at"])}
+    if snapshot["stored_copy_url"]:
+        state["cached"] = request.build_absolute_uri(snapshot["stored_copy_url"])
+    return state
+
+
+def _copy_time(source: Mapping[str, Any]) -> bool:
+    return source["snapshot"] is not None and source["snapshot"]["fetched_at"] is not None
+
+
 def annotation_modified(claim: Mapping[str, Any], comments: Sequence[Mapping[str, Any]]) -> datetime:
     """When the annotation last changed: the claim itself, or a body added to it since."""
     times = [claim["updated_at"], *(source["created_at"] for source in claim["sources"])]
+    times += [source["snapshot"]["fetched_at"] for source in claim["sources"] if _copy_time(source)]
     times += [comment["created_at"] for comment in comments]
     if claim["current_verdict"] is not None:
         times.append(claim["current_verdict"]["created_at"])
@@ -117,8 +140,14 @@ def annotation_json(
     article: Article,
     comments: Sequence[Mapping[str, Any]],
     with_context: bool = True,
+    canonical: str = "",
+    via: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The claim JSON (from `claims_json`) and its comments (from `comment_rows`) as a Web Annotation."""
+    """The claim JSON (from `claims_json`) and its comments (from `comment_rows`) as a Web Annotation.
+
+    `canonical` and `via` are what a client sent when it created the annotation (Protocol 5.1): its
+    canonical IRI (else the workbench mints the claim's own) and the IRIs it had before.
+    """
     annotation: dict[str, Any] = {"@context": annotation_context(request)} if with_context else {}
     annotation.update(
         _with(
@@ -126,10 +155,11 @@ def annotation_json(
                 "id": annotation_id(request, claim["article"], claim["id"]),
                 "type": "Annotation",
                 "motivation": "assessing",
-                "canonical": canonical_id(request, claim["id"]),
+                "canonical": canonical or canonical_id(request, claim["id"]),
                 "created": xsd_datetime(claim["created_at"]),
                 "modified": xsd_datetime(annotation_modified(claim, comments)),
             },
+            via=via[0] if len(via) == 1 else list(via),
             creator=_creator(request, claim["created_by"]),
             generator=software_json(request),
             body=_bodies(request, claim, comments),

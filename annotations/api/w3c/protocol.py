@@ -7,21 +7,19 @@ import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from annotations.api.errors import PreconditionFailed, PreconditionRequired
 from annotations.api.parsers import JSONParser
 from annotations.api.renderers import FastJSONRenderer
-from annotations.api.serializers.common import ErrorOut
+from annotations.api.serializers.common import MAX_ID, ErrorOut
 from annotations.api.w3c.contexts import ANNO_PROFILE, turtle
-from annotations.api.w3c.shapes import (
-    AnnotationCollectionOut,
-    AnnotationPageOut,
-)
 from annotations.models import Claim
 
 CONSTRAINED_BY = "http://www.w3.org/TR/annotation-protocol/"
@@ -34,7 +32,6 @@ CONTAINER_LINK = (
 )
 ANNOTATION_LINK = '<http://www.w3.org/ns/ldp#Resource>; rel="type", <http://www.w3.org/ns/oa#Annotation>; rel="type"'
 ACCEPT_POST = f"{ANNO_PROFILE}, application/json"
-PAGE_METHODS = "GET, HEAD, OPTIONS"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Accept-Post, Allow, Content-Location, ETag, Link, Location, Vary",
@@ -132,6 +129,13 @@ class W3CView(APIView):
     def link(self, request: Request) -> str | None:
         raise NotImplementedError
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        """`?format=` names one of the representations (jsonld, json, ttl), or it is a 400."""
+        chosen = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE or "format")
+        if not force and chosen is not None and chosen not in {renderer.format for renderer in self.get_renderers()}:
+            raise ValidationError({"format": ["Ask for jsonld, json or ttl."]})
+        return super().perform_content_negotiation(request, force)
+
     def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         """Answered without credentials and without reading anything: a CORS pre-flight."""
         response = Response(status=204, headers=CORS_PREFLIGHT)
@@ -191,25 +195,28 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The annotation's ETag (of any representation), or the claim's version: \"3\".",
 )
-CONTAINER_PARAMETERS = [
-    OpenApiParameter("page", OpenApiTypes.INT, description="An AnnotationPage, from 0; without it, the collection."),
-    OpenApiParameter(
-        "iris",
-        OpenApiTypes.INT,
-        enum=[0, 1],
-        description="1: pages of annotation IRIs, 0: of annotations. Without it, the Prefer header decides "
-        "(oa:PreferContainedIRIs; oa:PreferContainedDescriptions is the default).",
-    ),
-    OpenApiParameter(
-        "Prefer",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description='return=representation;include="…" with oa:PreferContainedIRIs, '
-        "oa:PreferContainedDescriptions and/or ldp:PreferMinimalContainer.",
-    ),
-]
-CONTAINER_OUT = PolymorphicProxySerializer(
-    component_name="AnnotationContainerOut",
-    serializers=[AnnotationCollectionOut, AnnotationPageOut],
-    resource_type_field_name=None,
+IRIS = OpenApiParameter(
+    "iris",
+    OpenApiTypes.INT,
+    enum=[0, 1],
+    description="1: pages of annotation IRIs, 0: of annotations. Without it, the Prefer header decides "
+    "(oa:PreferContainedIRIs; oa:PreferContainedDescriptions is the default).",
 )
+PREFER = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='return=representation;include="…" with oa:PreferContainedIRIs, '
+    "oa:PreferContainedDescriptions and/or ldp:PreferMinimalContainer.",
+)
+CONTAINER_PARAMETERS = [IRIS, PREFER]
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "number",
+        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+        OpenApiParameter.PATH,
+        description="The page, from 0.",
+    ),
+    IRIS,
+    PREFER,
+]

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from annotations.api.w3c.contexts import ANNO_CONTEXT
 from annotations.api.w3c.model import PURPOSE_STANCE
+from annotations.api.w3c.shapes import INPUT_SCHEMAS, SERVER_SET
 from annotations.errors import InvalidInput
 
-SERVER_SET = ("created", "modified", "generated", "creator", "generator")
 ANNOTATION_KEYS = frozenset(
     {"@context", "id", "type", "motivation", "body", "bodyValue", "target", "canonical", "via", *SERVER_SET}
 )
@@ -29,6 +33,8 @@ class AnnotationChange:
     """What an annotation sent by a client asks of the claim."""
 
     selectors: dict[str, Any]
+    canonical: str = ""
+    via: list[str] = field(default_factory=list)
     restated: str = ""
     sources: list[dict[str, str]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
@@ -49,8 +55,10 @@ def read_annotation(data: Any, *, target_source: str, current: Mapping[str, Any]
     """An annotation sent with POST (no `current`) or PUT (`current`: the annotation as it is now).
 
     Raises InvalidInput for anything the workbench would have to drop: another context or
-    motivation, a `canonical` or `via` it cannot keep, a moved target, a verdict body, a body
-    that is gone (sources and comments are added, never removed) or of an unknown kind.
+    motivation, a changed id, canonical or via, a moved target, a verdict body, a body that is gone
+    (sources and comments are added, never removed) or of an unknown kind. What these checks let
+    through is then held to the JSON Schema the OpenAPI document publishes (shapes.INPUT_SCHEMAS),
+    so that the schema and the answers never disagree.
     """
     if not isinstance(data, dict):
         raise InvalidInput("Send one annotation as a JSON object.")
@@ -59,41 +67,60 @@ def read_annotation(data: Any, *, target_source: str, current: Mapping[str, Any]
         raise InvalidInput(f"The workbench cannot store “{unknown[0]}” on an annotation.", field=unknown[0])
     if "@context" in data and ANNO_CONTEXT not in _listed(data["@context"]):
         raise InvalidInput(f"Use the Web Annotation context, {ANNO_CONTEXT}.", field="@context")
-    if "type" in data and "Annotation" not in _listed(data["type"]):
+    if "type" in data and _listed(data["type"]) != ["Annotation"]:
         raise InvalidInput("An annotation has the type Annotation.", field="type")
     if "motivation" in data and _listed(data["motivation"]) != ["assessing"]:
         raise InvalidInput("The workbench's annotations are claims, motivation “assessing”.", field="motivation")
-    _check_identities(data, current)
     if "target" not in data:
         raise InvalidInput("An annotation needs a target.", field="target")
     if current is None:
         change = AnnotationChange(selectors=_selectors(data["target"], target_source=target_source))
+        _read_identities(data, change)
     else:
+        _check_identities(data, current)
         _check_same_target(data["target"], current["target"])
         change = AnnotationChange(selectors={})
     _read_bodies(data, change, current_bodies=list(current.get("body", [])) if current else [])
+    _conform(data, "AnnotationIn" if current is None else "AnnotationReplaceIn")
     return change
 
 
-def _check_identities(data: Mapping[str, Any], current: Mapping[str, Any] | None) -> None:
-    if "via" in data:
-        raise InvalidInput("The workbench cannot keep “via” yet: send the annotation without it.", field="via")
-    if current is None:
-        if "id" in data:
-            raise InvalidInput(
-                "Leave out id: the container assigns it, and the workbench cannot keep a copied annotation's "
-                "id as “via” yet.",
-                field="id",
-            )
-        if "canonical" in data:
-            raise InvalidInput(
-                "The workbench cannot keep a canonical IRI of its own choosing yet: send the annotation without it.",
-                field="canonical",
-            )
+def _conform(data: Mapping[str, Any], name: str) -> None:
+    """The annotation against its published JSON Schema: the first error, where it is."""
+    error = best_match(_validator(name).iter_errors(data))
+    if error is None:
         return
+    where = "/".join(str(part) for part in error.absolute_path)
+    field_name = str(error.absolute_path[0]) if error.absolute_path else None
+    raise InvalidInput(f"{where or 'The annotation'}: {error.message}", field=field_name)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    document = {"$ref": f"#/components/schemas/{name}", "components": {"schemas": INPUT_SCHEMAS}}
+    return Draft202012Validator(document)
+
+
+def _iris(value: Any) -> list[str]:
+    return [item for item in _listed(value) if isinstance(item, str)]
+
+
+def _read_identities(data: Mapping[str, Any], change: AnnotationChange) -> None:
+    """A new annotation keeps its canonical IRI, and its id (an IRI it had elsewhere) joins `via`."""
+    if "canonical" in data and isinstance(data["canonical"], str):
+        change.canonical = data["canonical"]
+    change.via = _iris(data.get("via", []))
+    if isinstance(data.get("id"), str) and data["id"] not in change.via:
+        change.via.append(data["id"])
+
+
+def _check_identities(data: Mapping[str, Any], current: Mapping[str, Any]) -> None:
+    """PUT keeps what identifies the annotation and what the server sets."""
     for name in ("id", "canonical", *SERVER_SET):
         if name in data and data[name] != current.get(name):
             raise InvalidInput(f"“{name}” is set by the workbench and cannot be changed.", field=name)
+    if "via" in data and _iris(data["via"]) != _iris(current.get("via", [])):
+        raise InvalidInput("“via” is kept as the annotation was created and cannot be changed.", field="via")
 
 
 def _selectors(target: Any, *, target_source: str) -> dict[str, Any]:
@@ -112,7 +139,7 @@ def _selectors(target: Any, *, target_source: str) -> dict[str, Any]:
     for item in _listed(target["selector"]):
         kind = item.get("type") if isinstance(item, dict) else None
         if kind == "TextPositionSelector" and set(item) <= {"type", "start", "end"}:
-            start, end = item.get("start"), item.get("end")
+            start, end = (_whole(item.get(side)) for side in ("start", "end"))
             if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (start, end)):
                 raise InvalidInput("TextPositionSelector needs non-negative integer start and end.", field="target")
             found.update(start=start, end=end)
@@ -139,6 +166,13 @@ def _selectors(target: Any, *, target_source: str) -> dict[str, Any]:
         found.pop("prefix", None)
         found.pop("suffix", None)
     return found
+
+
+def _whole(number: Any) -> Any:
+    """A JSON number that is whole (3 or 3.0, as JSON Schema counts integers) as an int."""
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
 
 
 def _source_id(source: Any) -> Any:

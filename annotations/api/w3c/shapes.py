@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
+
+from annotations.api.w3c.contexts import ANNO_CONTEXT
 
 
 class _JSONLD(serializers.Serializer):
@@ -18,76 +19,219 @@ class _JSONLD(serializers.Serializer):
         return fields
 
 
-class TextQuoteSelectorIn(serializers.Serializer):
-    type = serializers.ChoiceField(["TextQuoteSelector"])
-    exact = serializers.CharField()
-    prefix = serializers.CharField(required=False, allow_blank=True)
-    suffix = serializers.CharField(required=False, allow_blank=True)
+# --- What POST and PUT take: JSON Schema, the one definition the schema documents and the views enforce.
 
 
-class TextPositionSelectorIn(serializers.Serializer):
-    """A span in code points of the article's text."""
-
-    type = serializers.ChoiceField(["TextPositionSelector"])
-    start = serializers.IntegerField(min_value=0)
-    end = serializers.IntegerField(min_value=0)
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-class TargetIn(serializers.Serializer):
-    type = serializers.ChoiceField(["SpecificResource"], required=False)
-    source = serializers.URLField(  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
-        required=False, help_text="The article's canonical URL (or its API URL); on PUT, unchanged."
-    )
-    selector = PolymorphicProxySerializer(
-        component_name="SelectorIn",
-        serializers={"TextQuoteSelector": TextQuoteSelectorIn, "TextPositionSelector": TextPositionSelectorIn},
-        resource_type_field_name="type",
-        many=True,
-    )
+def _one_or_more(item: dict[str, Any], *, least: int = 1) -> dict[str, Any]:
+    """A value or an array of values: JSON-LD lets every property have one value or several."""
+    return {"oneOf": [item, {"type": "array", "items": item, "minItems": least}]}
 
 
-class BodyIn(serializers.Serializer):
-    """A TextualBody (value; purpose describing: the restated claim, commenting: a new comment) or a
-    SpecificResource (source; purpose linking, questioning or describing: a new source, with a description)."""
-
-    type = serializers.ChoiceField(["TextualBody", "SpecificResource"])
-    purpose = serializers.ChoiceField(["describing", "commenting", "linking", "questioning"], required=False)
-    value = serializers.CharField(required=False, allow_blank=True)
-    format = serializers.ChoiceField(["text/plain"], required=False)
-    source = serializers.URLField(required=False)  # type: ignore[assignment]  # as above
-    description = serializers.CharField(required=False, allow_blank=True)
+def _just(*values: str) -> dict[str, Any]:
+    """One of `values`, alone or as the single item of an array."""
+    item = {"enum": list(values)}
+    return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": 1}]}
 
 
-class AnnotationIn(serializers.Serializer):
-    """A Web Annotation to create a claim (see the README: what the workbench stores)."""
+IRI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f]+$", "maxLength": 2000}
+"""An absolute IRI: a scheme, a colon, and no white space or control character (http, https, urn:uuid:…)."""
+TEXT = {"type": "string", "not": {"pattern": "\u0000"}}
+"""Text: PostgreSQL stores no NUL character (the JSON parser refuses one anywhere)."""
+LINK = {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f-\x9f]+$", "maxLength": 2000}
+"""A cited report's link: http or https, as the fetcher takes it."""
+DATE_TIME = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+}
+AGENT = {
+    "oneOf": [
+        IRI,
+        {
+            "type": "object",
+            "description": "A W3C Agent.",
+            "properties": {
+                "id": IRI,
+                "type": _one_or_more({"enum": ["Person", "Organization", "Software"]}),
+                **{name: TEXT for name in ("name", "nickname", "email_sha1")},
+                "email": IRI,
+                "homepage": IRI,
+            },
+            "additionalProperties": False,
+        },
+    ]
+}
+POSITION_MAX = 2**31 - 1
+SERVER_SET = ("created", "modified", "generated", "creator", "generator")
+"""Properties the server sets: ignored on POST, unchanged on PUT."""
 
-    type = serializers.ChoiceField(["Annotation"], required=False)
-    motivation = serializers.ChoiceField(["assessing"], required=False)
-    target = TargetIn()
-    body = BodyIn(
-        many=True,
-        required=False,
-        help_text="Instead of body, a plain string `bodyValue` is taken as the restated claim (not both).",
-    )
+INPUT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "TextQuoteSelectorIn": {
+        "type": "object",
+        "description": "The quote as it occurs in the article's text, with the text just before and after it.",
+        "properties": {
+            "type": {"const": "TextQuoteSelector"},
+            "exact": TEXT | {"minLength": 1},
+            "prefix": TEXT,
+            "suffix": TEXT,
+        },
+        "required": ["type", "exact"],
+        "additionalProperties": False,
+    },
+    "TextPositionSelectorIn": {
+        "type": "object",
+        "description": "A span in Unicode code points of the article's text.",
+        "properties": {
+            "type": {"const": "TextPositionSelector"},
+            "start": {"type": "integer", "minimum": 0, "maximum": POSITION_MAX},
+            "end": {"type": "integer", "minimum": 0, "maximum": POSITION_MAX},
+        },
+        "required": ["type", "start", "end"],
+        "additionalProperties": False,
+    },
+    "TargetIn": {
+        "type": "object",
+        "description": "The passage: the article (its canonical URL, else its API URL; on PUT, unchanged) "
+        "and a TextQuoteSelector, a TextPositionSelector or both.",
+        "properties": {
+            "type": _just("SpecificResource"),
+            "source": {
+                "oneOf": [
+                    IRI,
+                    {
+                        "type": "object",
+                        "properties": {"id": IRI, "type": TEXT, "language": TEXT},
+                        "required": ["id"],
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+            "selector": _one_or_more({"oneOf": [_ref("TextQuoteSelectorIn"), _ref("TextPositionSelectorIn")]}),
+        },
+        "required": ["selector"],
+        "additionalProperties": False,
+    },
+    "RestatedBodyIn": {
+        "type": "object",
+        "description": "The claim as the reviewer restates it (purpose describing, or none); empty clears it.",
+        "properties": {
+            "type": _just("TextualBody"),
+            "purpose": _just("describing"),
+            "value": TEXT,
+            "format": {"const": "text/plain"},
+        },
+        "required": ["value"],
+        "additionalProperties": False,
+    },
+    "CommentBodyIn": {
+        "type": "object",
+        "description": "A new comment.",
+        "properties": {
+            "type": _just("TextualBody"),
+            "purpose": _just("commenting"),
+            "value": TEXT | {"pattern": r"\S"},
+            "format": {"const": "text/plain"},
+        },
+        "required": ["purpose", "value"],
+        "additionalProperties": False,
+    },
+    "SourceBodyIn": {
+        "type": "object",
+        "description": "A new cited source: linking (supports), questioning (refutes) or describing (context).",
+        "properties": {
+            "type": _just("SpecificResource"),
+            "purpose": _just("linking", "questioning", "describing"),
+            "source": LINK,
+            "description": TEXT,
+        },
+        "required": ["purpose", "source"],
+        "additionalProperties": False,
+    },
+    "WrittenBodyIn": {
+        "type": "object",
+        "description": "A body as GET showed it (it has `created`), sent back unchanged.",
+        "properties": {
+            "type": {"enum": ["TextualBody", "SpecificResource"]},
+            "purpose": {"enum": ["assessing", "describing", "commenting", "linking", "questioning"]},
+            **{name: TEXT for name in ("value", "format", "description")},
+            "source": IRI,
+            "rating": {
+                "type": "object",
+                "properties": {"label": TEXT, "value": {"type": "number"}},
+                "additionalProperties": False,
+            },
+            "state": {
+                "type": "object",
+                "properties": {"type": {"const": "TimeState"}, "sourceDate": DATE_TIME, "cached": IRI},
+                "additionalProperties": False,
+            },
+            "creator": AGENT,
+            "created": DATE_TIME,
+        },
+        "required": ["created"],
+        "additionalProperties": False,
+    },
+}
 
 
-class AnnotationReplaceIn(AnnotationIn):
-    """The annotation as GET showed it, its bodies changed: id, canonical, created, modified, creator,
-    generator and the target stay as they are; the bodies already there (the verdict, sources and
-    comments) are sent back unchanged, and new ones are shaped as on POST."""
+def _annotation_in(*, replacing: bool) -> dict[str, Any]:
+    bodies = [_ref("RestatedBodyIn"), _ref("CommentBodyIn"), _ref("SourceBodyIn")]
+    if replacing:
+        bodies.append(_ref("WrittenBodyIn"))
+    return {
+        "type": "object",
+        "properties": {
+            "@context": {
+                "oneOf": [
+                    {"const": ANNO_CONTEXT},
+                    {"type": "array", "items": IRI, "contains": {"const": ANNO_CONTEXT}, "uniqueItems": True},
+                ]
+            },
+            "id": IRI,
+            "type": _just("Annotation"),
+            "motivation": _just("assessing"),
+            "canonical": IRI,
+            "via": _one_or_more(IRI),
+            **{name: DATE_TIME for name in ("created", "modified", "generated")},
+            "creator": AGENT,
+            "generator": AGENT,
+            "body": _one_or_more({"oneOf": bodies}, least=0),
+            "bodyValue": TEXT,
+            "target": {
+                "oneOf": [_ref("TargetIn"), {"type": "array", "items": _ref("TargetIn"), "minItems": 1, "maxItems": 1}]
+            },
+        },
+        "required": ["target"],
+        "not": {"required": ["body", "bodyValue"]},
+        "additionalProperties": False,
+    }
 
-    # Plain strings here: the same enums in two components would collide in the schema's names.
-    type = serializers.CharField(required=False, help_text="Annotation")  # type: ignore[assignment]  # see above
-    motivation = serializers.CharField(required=False, help_text="assessing")  # type: ignore[assignment]  # see above
-    id = serializers.URLField(required=False)
-    canonical = serializers.URLField(required=False)
-    created = serializers.DateTimeField(required=False)
-    modified = serializers.DateTimeField(required=False)
-    creator = serializers.JSONField(required=False)
-    generator = serializers.JSONField(required=False)
-    body = serializers.ListField(  # type: ignore[assignment]  # every body, old and new
-        child=serializers.DictField(), required=False, help_text="The bodies as GET showed them, plus new ones."
-    )
+
+INPUT_SCHEMAS["AnnotationIn"] = _annotation_in(replacing=False) | {
+    "description": "A Web Annotation to create a claim. Its id is kept as `via` and its canonical IRI as "
+    "`canonical`; created, modified, generated, creator and generator are the server's. A plain "
+    "`bodyValue` is the restated claim (not with `body`)."
+}
+INPUT_SCHEMAS["AnnotationReplaceIn"] = _annotation_in(replacing=True) | {
+    "description": "The annotation as GET showed it, its bodies changed: id, canonical, via, the server's "
+    "properties and the target stay as they are; the bodies already there (the verdict, sources and "
+    "comments) are sent back unchanged, and new ones are shaped as on POST."
+}
+
+
+def document_inputs(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """A drf-spectacular postprocessing hook: the components the W3C request bodies refer to."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(INPUT_SCHEMAS)
+    return result
+
+
+def input_schema(name: str) -> dict[str, str]:
+    """A reference to one of INPUT_SCHEMAS, as a request body's schema (the schema hook adds them)."""
+    return _ref(name)
 
 
 class AgentOut(serializers.Serializer):
@@ -114,7 +258,10 @@ class AnnotationOut(_JSONLD):
     id = serializers.URLField()
     type = serializers.CharField()
     motivation = serializers.CharField()
-    canonical = serializers.URLField()
+    canonical = serializers.CharField(help_text="The annotation's canonical IRI.")
+    via = serializers.JSONField(
+        required=False, help_text="The IRI, or IRIs, the annotation had before it was copied here."
+    )
     created = serializers.DateTimeField()
     modified = serializers.DateTimeField()
     creator = AgentOut(required=False)

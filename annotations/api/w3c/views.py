@@ -25,7 +25,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,10 +38,9 @@ from annotations.api.w3c.protocol import (
     ACCEPT_POST,
     ANNOTATION_LINK,
     CONTAINER_LINK,
-    CONTAINER_OUT,
     CONTAINER_PARAMETERS,
     IF_MATCH,
-    PAGE_METHODS,
+    PAGE_PARAMETERS,
     PREFER_DESCRIPTIONS,
     PREFER_IRIS,
     PREFER_MINIMAL,
@@ -54,9 +53,10 @@ from annotations.api.w3c.protocol import (
 )
 from annotations.api.w3c.reading import AnnotationChange, read_annotation
 from annotations.api.w3c.shapes import (
-    AnnotationIn,
+    AnnotationCollectionOut,
     AnnotationOut,
-    AnnotationReplaceIn,
+    AnnotationPageOut,
+    input_schema,
 )
 from annotations.api.w3c.values import annotation_id, article_target_source
 from annotations.models import Article, Claim, Comment, Source, Verdict
@@ -72,11 +72,23 @@ PAGE_SIZE = 100
 
 def _annotations(request: Request, article: Article, claims: list[Any], *, with_context: bool) -> list[dict[str, Any]]:
     """Claims (rows or instances) as annotations: three queries whatever their number."""
+    identities = {
+        claim.pk if isinstance(claim, Claim) else claim["id"]: (
+            (claim.canonical, claim.via) if isinstance(claim, Claim) else (claim["canonical"], claim["via"])
+        )
+        for claim in claims
+    }
     found = claims_json(claims)
     comments = comment_rows(claim["id"] for claim in found)
     return [
         annotation_json(
-            claim, request=request, article=article, comments=comments[claim["id"]], with_context=with_context
+            claim,
+            request=request,
+            article=article,
+            comments=comments[claim["id"]],
+            with_context=with_context,
+            canonical=identities[claim["id"]][0],
+            via=identities[claim["id"]][1],
         )
         for claim in found
     ]
@@ -105,11 +117,18 @@ def _container_state(request: Request, article: Article, *, iris: bool) -> Conta
             latest_claim=_per_article(claims, Max("updated_at"), by="article"),
             latest_verdict=_per_article(Verdict.objects.filter(is_current=True, **bodies), Max("created_at")),
             latest_source=_per_article(Source.objects.filter(**bodies), Max("created_at")),
+            latest_copy=_per_article(Source.objects.filter(**bodies), Max("snapshot__fetched_at")),
             latest_comment=_per_article(Comment.objects.filter(**bodies), Max("created_at")),
         )
         .get()
     )
-    latest = (stats["latest_claim"], stats["latest_verdict"], stats["latest_source"], stats["latest_comment"])
+    latest = (
+        stats["latest_claim"],
+        stats["latest_verdict"],
+        stats["latest_source"],
+        stats["latest_copy"],
+        stats["latest_comment"],
+    )
     times: list[datetime] = [time for time in latest if time is not None]
     return ContainerState(
         container=request.build_absolute_uri(reverse("api-article-annotations", args=[article.pk])),
@@ -128,7 +147,7 @@ def _page_items(
     if state.iris:
         ids = article_claims(claims).values_list("id", flat=True)[start : start + PAGE_SIZE]
         return [annotation_id(request, article.pk, claim_id) for claim_id in ids]
-    rows = list(claim_rows(article_claims(claims))[start : start + PAGE_SIZE])
+    rows = list(claim_rows(article_claims(claims), "canonical", "via")[start : start + PAGE_SIZE])
     return _annotations(request, article, rows, with_context=False)
 
 
@@ -148,86 +167,106 @@ def _add_bodies(who: Caller, claim: Claim, change: AnnotationChange) -> None:
 # --- Views ---------------------------------------------------------------------------------------
 
 
+def _wants_iris(request: Request) -> bool:
+    """Pages of annotation IRIs (`iris=1`) or of annotations (`iris=0`); without it, as Prefer asks."""
+    chosen = request.query_params.get("iris")
+    if chosen is not None:
+        if chosen not in ("0", "1"):
+            raise ValidationError({"iris": ["Use iris=1 for annotation IRIs, iris=0 for annotations."]})
+        return chosen == "1"
+    includes = prefer_includes(request.headers.get("Prefer", ""))
+    return PREFER_IRIS in includes and PREFER_DESCRIPTIONS not in includes
+
+
+def _answer(request: Request, data: dict[str, Any], headers: dict[str, str]) -> Response:
+    headers["ETag"] = etag_of(request, data)
+    if not_modified(request, headers["ETag"]):
+        return Response(status=304, headers=headers)
+    return Response(data, headers=headers)
+
+
 class AnnotationContainer(W3CView):
+    """The container: its description (the AnnotationCollection) answers GET, and POST creates."""
+
     policy = {"GET": "claim.read", "POST": "claim.create", "OPTIONS": "api.describe"}
     vary = "Accept, Prefer, Authorization, Cookie"
 
     def link(self, request: Request) -> str | None:
-        return None if "page" in request.query_params else CONTAINER_LINK
+        return CONTAINER_LINK
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
-        if "page" in request.query_params:
-            response["Allow"] = PAGE_METHODS
-            if response.has_header("Access-Control-Allow-Methods"):
-                response["Access-Control-Allow-Methods"] = PAGE_METHODS
-        elif request.method in ("GET", "HEAD", "OPTIONS"):
-            response["Accept-Post"] = ACCEPT_POST
+        response["Accept-Post"] = ACCEPT_POST
         return response
-
-    def _wants_iris(self, request: Request) -> bool:
-        chosen = request.query_params.get("iris")
-        if chosen is not None:
-            if chosen not in ("0", "1"):
-                raise ValidationError({"iris": ["Use iris=1 for annotation IRIs, iris=0 for annotations."]})
-            return chosen == "1"
-        includes = prefer_includes(request.headers.get("Prefer", ""))
-        return PREFER_IRIS in includes and PREFER_DESCRIPTIONS not in includes
 
     @extend_schema(
         operation_id="article_annotations_container",
         parameters=CONTAINER_PARAMETERS,
-        responses=documented_answers({200: CONTAINER_OUT}, 400, 401, 403, 404, 406),
-        description="The AnnotationCollection (no `page`) or one AnnotationPage (`page`).",
+        responses=documented_answers({200: AnnotationCollectionOut}, 400, 401, 403, 404, 406),
+        description="The AnnotationCollection: its first page embedded, unless Prefer asks for a minimal "
+        "container (ldp:PreferMinimalContainer), and the IRI of its last page.",
     )
     def get(self, request: Request, article_id: int) -> Response:
         article = caller(request).article(article_id)
         claims = Claim.objects.filter(article=article, team_id=article.team_id)
-        state = _container_state(request, article, iris=self._wants_iris(request))
-        raw_page = request.query_params.get("page")
-        if raw_page is not None:
-            if not raw_page.isdigit() or len(raw_page) > 9:
-                raise ValidationError({"page": ["Give a page number from 0."]})
-            number = int(raw_page)
-            if state.total == 0 or number > state.last_page:
-                raise Http404("No such page.")
-            data = page_json(
-                state, number, _page_items(request, state, article, claims, number), request=request, embedded=False
-            )
-            links = [f'<{state.id}>; rel="collection"']
-            links += [f'<{data[rel]}>; rel="{rel}"' for rel in ("next", "prev") if rel in data]
-            headers = {"Content-Location": data["id"], "Link": ", ".join(links)}
-        else:
-            minimal = PREFER_MINIMAL in prefer_includes(request.headers.get("Prefer", ""))
-            first = None
-            if state.total and not minimal:
-                first = page_json(
-                    state, 0, _page_items(request, state, article, claims, 0), request=request, embedded=True
-                )
-            data = collection_json(state, request=request, first=first, minimal=minimal)
-            headers = {"Content-Location": state.id}
-        headers["ETag"] = etag_of(request, data)
-        if not_modified(request, headers["ETag"]):
-            return Response(status=304, headers=headers)
-        return Response(data, headers=headers)
+        state = _container_state(request, article, iris=_wants_iris(request))
+        minimal = PREFER_MINIMAL in prefer_includes(request.headers.get("Prefer", ""))
+        first = None
+        if state.total and not minimal:
+            first = page_json(state, 0, _page_items(request, state, article, claims, 0), request=request, embedded=True)
+        data = collection_json(state, request=request, first=first, minimal=minimal)
+        return _answer(request, data, {"Content-Location": state.id})
 
     @extend_schema(
         operation_id="article_annotations_create",
-        request={"application/ld+json": AnnotationIn, "application/json": AnnotationIn},
+        request={media: input_schema("AnnotationIn") for media in ("application/ld+json", "application/json")},
         responses=documented_answers({201: AnnotationOut}, 400, 401, 403, 404, 405, 406, 409, 415),
     )
     def post(self, request: Request, article_id: int) -> Response:
-        if "page" in request.query_params:
-            raise MethodNotAllowed("POST", detail="A page cannot be written to: POST to the container.")
         who = caller(request)
         article = who.article(article_id)
         change = read_annotation(request.data, target_source=article_target_source(request, article))
         with transaction.atomic():
-            claim = claim_create(article=article, user=who.acting_user(), restated=change.restated, **change.selectors)
+            claim = claim_create(
+                article=article,
+                user=who.acting_user(),
+                restated=change.restated,
+                canonical=change.canonical,
+                via=change.via,
+                **change.selectors,
+            )
             _add_bodies(who, claim, change)
         _, annotation = _one(request, article, claim.pk)
         headers = {"Location": annotation["id"], "ETag": etag_of(request, annotation)}
         return Response(annotation, status=201, headers=headers)
+
+
+class AnnotationPage(W3CView):
+    """One AnnotationPage of the container: read only (a POST here is a 405; POST to the container)."""
+
+    policy = {"GET": "claim.read", "OPTIONS": "api.describe"}
+    vary = "Accept, Prefer, Authorization, Cookie"
+
+    def link(self, request: Request) -> str | None:
+        return None  # set per page: its collection, next and prev
+
+    @extend_schema(
+        operation_id="article_annotations_page",
+        parameters=PAGE_PARAMETERS,
+        responses=documented_answers({200: AnnotationPageOut}, 400, 401, 403, 404, 406),
+    )
+    def get(self, request: Request, article_id: int, number: int) -> Response:
+        article = caller(request).article(article_id)
+        claims = Claim.objects.filter(article=article, team_id=article.team_id)
+        state = _container_state(request, article, iris=_wants_iris(request))
+        if state.total == 0 or number > state.last_page:
+            raise Http404("No such page.")
+        data = page_json(
+            state, number, _page_items(request, state, article, claims, number), request=request, embedded=False
+        )
+        links = [f'<{state.id}>; rel="collection"']
+        links += [f'<{data[rel]}>; rel="{rel}"' for rel in ("next", "prev") if rel in data]
+        return _answer(request, data, {"Content-Location": data["id"], "Link": ", ".join(links)})
 
 
 class _Annotation(W3CView):
@@ -256,7 +295,7 @@ class AnnotationDetail(_Annotation):
     @extend_schema(
         operation_id="article_annotations_update",
         parameters=[IF_MATCH],
-        request={"application/ld+json": AnnotationReplaceIn, "application/json": AnnotationReplaceIn},
+        request={media: input_schema("AnnotationReplaceIn") for media in ("application/ld+json", "application/json")},
         responses=documented_answers({200: AnnotationOut}, 400, 401, 403, 404, 406, 409, 412, 415, 428),
         description="Replaces the annotation's bodies: the restated claim (a describing TextualBody) is "
         "replaced or cleared, new commenting TextualBodies become comments and new source bodies sources. "

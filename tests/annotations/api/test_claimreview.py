@@ -146,8 +146,10 @@ def test_item_reviewed_with_a_claimant(api: Any, published: Any) -> None:
 def test_a_claimant_recorded_as_an_organization_is_one(
     api: Any, team: Any, article: Any, reviewer: Any, editor: Any
 ) -> None:
-    claim = ClaimFactory(article=article, exact="council", claimant="Ministry of Finance", claimant_kind="organization")
-    claim = publish_claim(claim, reviewer=reviewer, editor=editor)
+    marked = ClaimFactory(
+        article=article, exact="council", claimant="Ministry of Finance", claimant_kind="organization"
+    )
+    claim = publish_claim(marked, reviewer=reviewer, editor=editor)
     assert review_of(api, claim)["itemReviewed"]["author"] == {"@type": "Organization", "name": "Ministry of Finance"}
 
 

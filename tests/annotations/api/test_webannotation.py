@@ -121,8 +121,8 @@ def test_content_negotiation(api: APIClient, world: dict[str, Any]) -> None:
         "/api/v1/articles/{article}/annotations/{claim}",
         "/api/v1/articles/{article}/annotations/",
         "/api/v1/articles/{article}/annotations/?iris=1",
-        "/api/v1/articles/{article}/annotations/?iris=0&page=0",
-        "/api/v1/articles/{article}/annotations/?iris=1&page=0",
+        "/api/v1/articles/{article}/annotations/pages/0?iris=0",
+        "/api/v1/articles/{article}/annotations/pages/0?iris=1",
     ],
 )
 def test_turtle_is_the_same_graph_as_the_json_ld(api: APIClient, world: dict[str, Any], path: str) -> None:
@@ -168,13 +168,13 @@ def test_the_container_headers_on_every_method(api: APIClient, article: Any, wor
 
 def test_pages_are_read_only(api: APIClient, article: Any, world: dict[str, Any]) -> None:
     """Protocol 6: 405 for POST to a page; pages are not containers (no ldp type)."""
-    page = f"/api/v1/articles/{article.pk}/annotations/?iris=0&page=0"
+    page = f"/api/v1/articles/{article.pk}/annotations/pages/0?iris=0"
     got = api.get(page)
     assert got.status_code == 200 and methods(got) == {"GET", "HEAD", "OPTIONS"}
     assert "ldp#BasicContainer" not in got.headers["Link"] and 'rel="collection"' in got.headers["Link"]
     assert got.headers["Content-Location"].endswith(page) and got.headers["ETag"]
     before = Claim.objects.count()
-    for url in (page, f"/api/v1/articles/{article.pk}/annotations/?page=0"):
+    for url in (page, f"/api/v1/articles/{article.pk}/annotations/pages/0"):
         refused = api.post(
             url, {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}}, format="json"
         )
@@ -196,13 +196,13 @@ def test_paging_keeps_the_preference(api: APIClient, article: Any, monkeypatch: 
     assert iris.headers["ETag"] != descriptions.headers["ETag"]
     for response, flag, item_type in ((iris, "1", str), (descriptions, "0", dict)):
         collection = response.json()
-        assert collection["total"] == 5 and collection["last"].endswith(f"?iris={flag}&page=2")
+        assert collection["total"] == 5 and collection["last"].endswith(f"pages/2?iris={flag}")
         first = collection["first"]
-        assert first["id"].endswith(f"?iris={flag}&page=0") and first["next"].endswith(f"?iris={flag}&page=1")
+        assert first["id"].endswith(f"pages/0?iris={flag}") and first["next"].endswith(f"pages/1?iris={flag}")
         assert all(isinstance(item, item_type) for item in first["items"])
         # Following the links without sending Prefer again (protocol 4.3: clients SHOULD NOT).
         second = api.get(first["next"]).json()
-        assert second["prev"].endswith(f"?iris={flag}&page=0") and second["next"].endswith(f"?iris={flag}&page=2")
+        assert second["prev"].endswith(f"pages/0?iris={flag}") and second["next"].endswith(f"pages/2?iris={flag}")
         assert second["startIndex"] == 2 and all(isinstance(item, item_type) for item in second["items"])
         assert second["partOf"]["id"] == collection["id"]
         assert set(second["partOf"]) == {"id", "total", "modified"} and second["partOf"]["total"] == 5
@@ -211,12 +211,12 @@ def test_paging_keeps_the_preference(api: APIClient, article: Any, monkeypatch: 
         assert "next" not in last and len(last["items"]) == 1
     minimal = api.get(url, HTTP_PREFER=PREFER_MINIMAL_IRIS)
     body = minimal.json()
-    assert body["first"].endswith(f"{url}?iris=1&page=0") and body["last"].endswith("?iris=1&page=2")
+    assert body["first"].endswith(f"{url}pages/0?iris=1") and body["last"].endswith("pages/2?iris=1")
     assert minimal.headers["ETag"] not in (iris.headers["ETag"], descriptions.headers["ETag"])
     assert api.get(f"{url}?iris=1").json() == iris.json()  # the description's IRI serves it
-    assert api.get(f"{url}?page=1", HTTP_PREFER=PREFER_IRIS).json()["id"].endswith("?iris=1&page=1")
-    assert api.get(f"{url}?page=9").status_code == 404
-    assert api.get(f"{url}?page=-1").status_code == 400 and api.get(f"{url}?iris=2").status_code == 400
+    assert api.get(f"{url}pages/1", HTTP_PREFER=PREFER_IRIS).json()["id"].endswith("pages/1?iris=1")
+    assert api.get(f"{url}pages/9").status_code == 404
+    assert api.get(f"{url}pages/-1").status_code == 404 and api.get(f"{url}?iris=2").status_code == 400
 
 
 def test_the_container_changes_when_a_body_is_added(api: APIClient, article: Any, world: dict[str, Any]) -> None:
@@ -237,7 +237,7 @@ def test_the_container_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         assert len(api.get(url).json()["first"]["items"]) == 30
     with django_assert_max_num_queries(9):
-        assert api.get(f"{url}?iris=0&page=0").status_code == 200
+        assert api.get(f"{url}pages/0?iris=0").status_code == 200
 
 
 # --- 5. Creating, replacing and deleting ---------------------------------------------------------
@@ -290,9 +290,13 @@ def test_post_accepts_json_ld_and_json(api: APIClient, article: Any) -> None:
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"id": "https://elsewhere.example/anno/1"}, "id"),
-        ({"canonical": "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df"}, "canonical"),
-        ({"via": "https://elsewhere.example/anno/1"}, "via"),
+        ({"id": "not an IRI"}, "id"),
+        ({"canonical": 7}, "canonical"),
+        ({"via": ["https://elsewhere.example/anno/1", ""]}, "via"),
+        ({"created": "yesterday"}, "created"),
+        ({"type": ["Annotation", "Highlight"]}, "type"),
+        ({"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}, "scope": "x"}}, "target"),
+        ({"body": {"type": "TextualBody", "purpose": "commenting", "value": "  "}}, "body"),
         ({"@context": "http://example.org/other.jsonld"}, "@context"),
         ({"motivation": "highlighting"}, "motivation"),
         ({"rights": "https://creativecommons.org/publicdomain/zero/1.0/"}, "rights"),
@@ -312,12 +316,44 @@ def test_post_accepts_json_ld_and_json(api: APIClient, article: Any) -> None:
     ],
 )
 def test_post_refuses_what_it_cannot_keep(api: APIClient, article: Any, change: dict[str, Any], field: str) -> None:
-    """Never silently dropped: a canonical or id it cannot keep, a verdict body, an unknown body or target."""
+    """Never silently dropped: a verdict body, an unknown property, body or target; nor taken in a shape the
+    published JSON Schema refuses."""
     annotation = {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}, **change}
     refused = api.post(f"/api/v1/articles/{article.pk}/annotations/", annotation, format="json")
     assert refused.status_code == 400, refused.json()
     assert field in refused.json()["error"]["fields"] and refused.json()["error"]["message"]
     assert not Claim.objects.filter(article=article).exists()
+
+
+def test_post_keeps_the_canonical_iri_and_the_copy_s_id_as_via(api: APIClient, article: Any) -> None:
+    """Protocol 5.1: a canonical IRI is kept; the id the annotation had elsewhere joins via."""
+    url = f"/api/v1/articles/{article.pk}/annotations/"
+    canonical = "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df"
+    annotation = {
+        "id": "https://elsewhere.example/anno/2",
+        "canonical": canonical,
+        "via": "https://elsewhere.example/anno/1",
+        "target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}},
+    }
+    created = api.post(url, annotation, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["canonical"] == canonical
+    assert body["via"] == ["https://elsewhere.example/anno/1", "https://elsewhere.example/anno/2"]
+    assert body["id"] != annotation["id"] and created.headers["Location"] == body["id"]
+    assert api.get(body["id"]).json()["canonical"] == canonical
+    check_annotation(body, text=article.text)
+    plain = api.post(url, {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}}, format="json")
+    assert "via" not in plain.json() and plain.json()["canonical"].endswith(
+        f"/claims/{plain.json()['id'].rsplit('/', 1)[1]}/annotation"
+    )
+    kept = api.get(body["id"])
+    changed = {**kept.json(), "canonical": "urn:uuid:00000000-0000-4000-8000-000000000000"}
+    refused = api.put(body["id"], changed, format="json", HTTP_IF_MATCH=kept.headers["ETag"])
+    assert refused.status_code == 400 and "canonical" in refused.json()["error"]["fields"]
+    moved = {**kept.json(), "via": "https://elsewhere.example/anno/9"}
+    refused = api.put(body["id"], moved, format="json", HTTP_IF_MATCH=kept.headers["ETag"])
+    assert refused.status_code == 400 and "via" in refused.json()["error"]["fields"]
 
 
 def test_post_body_value_is_the_restated_claim(api: APIClient, article: Any) -> None:

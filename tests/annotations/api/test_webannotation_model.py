@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from annotations.api.w3c import views as webannotation
 from annotations.api.w3c.contexts import CONTEXTS_DIR
-from annotations.models import Claim, Source
+from annotations.models import Claim, Snapshot, SnapshotStatus, Source
 from annotations.services.comments import comment_add
 from annotations.services.verdicts import verdict_propose
 from tests.factories import ArticleFactory, ClaimFactory, rating
@@ -211,10 +211,15 @@ def check_purpose(body: dict[str, Any]) -> None:
 def check_other_identities(resource: dict[str, Any]) -> None:
     """3.3.7: MAY be exactly 1 canonical IRI; via, 0 or more IRIs. (3.3.6: rights, if any, MUST be IRIs.)"""
     if "canonical" in resource:
-        assert isinstance(resource["canonical"], str) and resource["canonical"].startswith("http")
+        assert not isinstance(resource["canonical"], list) and is_iri(resource["canonical"])
     for name in ("via", "rights"):
         for iri in listed(resource.get(name, [])):
-            assert isinstance(iri, str) and iri.startswith("http")
+            assert is_iri(iri)
+
+
+def is_iri(value: Any) -> bool:
+    """An absolute IRI (RFC 3987): a scheme, a colon, and no white space (http:, https:, urn:uuid:…)."""
+    return isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+", value) is not None
 
 
 def check_specific_resource(resource: dict[str, Any]) -> None:
@@ -371,7 +376,17 @@ def desk(team: Any, reviewer: Any, editor: Any) -> dict[str, Any]:
     full.created_by = reviewer
     full.save()
     verdict_propose(claim=full, user=reviewer, rating=rating(team, "False"), summary="It was €38m.")
-    Source.objects.create(team=team, claim=full, url="https://example.org/minutes", stance="refutes", note="p. 4")
+    minutes = Snapshot.objects.create(
+        team=team,
+        url="https://example.org/minutes",
+        status=SnapshotStatus.FETCHED,
+        fetched_at=timezone.now(),
+        body="snapshots/2026/11/minutes.html",
+        sha256="0" * 64,
+    )
+    Source.objects.create(
+        team=team, claim=full, url="https://example.org/minutes", stance="refutes", note="p. 4", snapshot=minutes
+    )
     Source.objects.create(team=team, claim=full, url="https://example.org/budget", stance="supports", added_by=editor)
     Source.objects.create(team=team, claim=full, url="https://example.org/history", stance="context")
     comment_add(claim=full, user=editor, body="Check the April budget.")
@@ -417,8 +432,16 @@ def test_the_annotations_say_what_the_claim_holds(api: APIClient, desk: dict[str
     assert verdict["creator"]["name"] == "rita"
     [restated] = [b for b in by_purpose["describing"] if b["type"] == "TextualBody"]
     assert restated["value"] == "The wall costs €48m."
+    assert restated["creator"]["name"] == "rita" and restated["created"].endswith("Z")
     [refuting] = by_purpose["questioning"]
     assert refuting["source"] == "https://example.org/minutes" and refuting["description"] == "p. 4"
+    minutes = Snapshot.objects.get(url="https://example.org/minutes")
+    assert refuting["state"] == {
+        "type": "TimeState",
+        "sourceDate": minutes.fetched_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "cached": f"http://testserver/snapshots/{minutes.pk}/copy",
+    }
+    assert "state" not in by_purpose["linking"][0]  # not preserved yet
     assert "creator" not in refuting  # added without a user
     [supporting] = by_purpose["linking"]
     assert supporting["creator"]["name"] == "eddie" and "description" not in supporting
@@ -474,7 +497,7 @@ def test_an_empty_collection_has_no_pages(api: APIClient, team: Any) -> None:
     collection = api.get(f"/api/v1/articles/{article.pk}/annotations/").json()
     check_collection(collection)
     assert collection["total"] == 0 and "modified" not in collection
-    assert api.get(f"/api/v1/articles/{article.pk}/annotations/?page=0").status_code == 404
+    assert api.get(f"/api/v1/articles/{article.pk}/annotations/pages/0").status_code == 404
 
 
 def test_an_agent_document_expands_without_loss(api: APIClient, desk: dict[str, Any]) -> None:
