@@ -350,10 +350,17 @@ def membership_for(request: Any, *, team_slug: str | None = None, team_id: int |
     return membership
 
 
-def article_for(request: Any, article_id: int, *, for_update: bool = False) -> Article:
-    """The article with the request's declared action checked. With for_update, the row is locked."""
+ARTICLE_TEXTS = ("source", "text", "layout")
+"""An article's text columns: each about the size of the text (a megabyte article carries megabytes)."""
+
+
+def article_for(request: Any, article_id: int, *, for_update: bool = False, defer: tuple[str, ...] = ()) -> Article:
+    """The article with the request's declared action checked. With for_update, the row is locked;
+    the columns in `defer` (ARTICLE_TEXTS, say) are left unread."""
     actor = Actor.of(request)
     articles = Article.objects.filter(pk=article_id, team__in=actor.team_ids())
+    if defer:
+        articles = articles.defer(*defer)
     if for_update:
         articles = articles.select_for_update(of=("self",))
     article = articles.select_related("team").first()

@@ -26,7 +26,7 @@ from annotations.api.serializers.articles import (
     article_json,
 )
 from annotations.api.serializers.common import page_of
-from annotations.api.versions import with_version
+from annotations.api.versions import if_none_match, with_version
 from annotations.errors import InvalidInput
 from annotations.fetching.urls import InvalidURL
 from annotations.models import Article
@@ -103,7 +103,7 @@ class ArticleDetail(APIView):
     def get(self, request: Request, article_id: int) -> Response:
         article = caller(request).article(article_id)
         etag = _etag(article)
-        if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]:
+        if if_none_match(request, etag):
             return Response(status=304, headers={"ETag": etag})
         return Response(article_json(article, full=True), headers={"ETag": etag})
 

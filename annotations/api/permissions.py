@@ -95,8 +95,8 @@ class Caller:
             return None
         return Membership.objects.filter(team_id=team_id, user=self.user).first()
 
-    def article(self, article_id: int, *, for_update: bool = False) -> Article:
-        return policy.article_for(self.request, article_id, for_update=for_update)
+    def article(self, article_id: int, *, for_update: bool = False, defer: tuple[str, ...] = ()) -> Article:
+        return policy.article_for(self.request, article_id, for_update=for_update, defer=defer)
 
     def claim(self, claim_id: int, *, action: str | None = None) -> Claim:
         return policy.claim_for(self.request, claim_id, action=action)

@@ -11,6 +11,7 @@ from annotations.api import (
     claims,
     comments,
     events,
+    highlights,
     sources,
     teams,
     tokens,
@@ -40,6 +41,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("articles/", articles.ArticleList.as_view(), name="api-articles"),
     path("articles/<int:article_id>/", articles.ArticleDetail.as_view(), name="api-article"),
     path("articles/<int:article_id>/claims/", claims.ArticleClaimList.as_view(), name="api-article-claims"),
+    path(
+        "articles/<int:article_id>/highlights/", highlights.ArticleHighlights.as_view(), name="api-article-highlights"
+    ),
     # W3C Web Annotation Protocol container of the article's claims.
     path(
         "articles/<int:article_id>/annotations/",
@@ -47,14 +51,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-article-annotations",
     ),
     path(
-        "articles/<int:article_id>/annotations/<int:claim_id>",
-        w3c_views.AnnotationDetail.as_view(),
-        name="api-article-annotation",
-    path(
         "articles/<int:article_id>/annotations/pages/<int:number>",
         w3c_views.AnnotationPage.as_view(),
         name="api-article-annotation-page",
     ),
+    path(
+        "articles/<int:article_id>/annotations/<int:claim_id>",
+        w3c_views.AnnotationDetail.as_view(),
+        name="api-article-annotation",
     ),
     # --- Claims. ---
     path("claims/", claims.ClaimList.as_view(), name="api-claims"),

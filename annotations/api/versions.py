@@ -59,6 +59,12 @@ def _missing(name: str) -> PreconditionRequired:
     )
 
 
+def if_none_match(request: Request, etag: str) -> bool:
+    """Whether If-None-Match names `etag` (weak or strong) or is `*`: a GET then answers 304."""
+    tags = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+    return etag in tags or "*" in tags
+
+
 def required_version(request: Request) -> int:
     """The version in If-Match, for a write without a body (DELETE); 428 without it."""
     header = if_match(request)

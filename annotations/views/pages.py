@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from annotations import policy
 from annotations.access import teams_for_user
@@ -140,18 +139,18 @@ def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
 
 @policy.performs(GET="article.read")
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = policy.article_for(request, article_id)
+    """The reading view. The article's text is in the page once, as HTML (the script reads the
+    reader text back from it); its claims come from the highlights API, drawn by the script."""
+    article = policy.article_for(request, article_id, defer=("source", "text"))  # the layout holds the text
     document = ReaderDocument.from_json(article.layout) if article.layout else None
-    claims = list(claims_for_article(article=article))
     ratings = Rating.objects.filter(scale__team_id=article.team_id).order_by("position")
     page_data = {
         "articleId": article.pk,
         "teamId": article.team_id,
         "revision": article.revision,
-        "text": article.text,
         "username": request.user.get_username(),
-        "serverNow": timezone.now().isoformat(),
         "ratings": [{"id": r.pk, "label": r.label, "value": r.value, "color": r.color} for r in ratings],
+        "statuses": [{"value": s.value, "label": s.label} for s in ClaimStatus],
         "stances": [{"value": s.value, "label": s.label} for s in Stance],
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
     }
@@ -162,8 +161,6 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "article": article,
             "team": article.team,
             "reading_html": render_reading_html(document) if document else "",
-            "placed": [c for c in claims if c.start is not None],
-            "orphans": [c for c in claims if c.start is None],
             "can_revise": policy.refusal(
                 action="article.revise", membership=policy.Actor.of(request).membership(article.team_id)
             )

@@ -85,35 +85,56 @@ export class ClaimPanel {
     return !this.root.hidden;
   }
 
-  async open(claim, { returnFocus } = {}) {
-    if (this.isOpen && this.claim && this.claim.id === claim.id && this.sections) {
+  /**
+   * Open claim `id`: with `claim`, its full JSON just written, at once; otherwise the panel says
+   * it is loading and takes the focus once the claim is loaded and shown.
+   */
+  async open(id, { returnFocus, claim = null } = {}) {
+    if (this.isOpen && this.loadingId === id) return;
+    if (this.isOpen && this.claim && this.claim.id === id && this.sections) {
       // Already open: keep whatever is being typed.
       this.returnFocus = returnFocus || this.returnFocus;
       this.root.focus();
       return;
     }
-    if (!this.canSwitchTo(claim.id)) {
+    if (!this.canSwitchTo(id)) {
       this.refuseSwitch();
       return;
     }
     this.returnFocus = returnFocus || this.doc.activeElement;
-    this.claim = claim;
+    this.claim = null;
     this.details = null;
     this.sections = null;
     this.loadedVersion = null;
     this.activityVersion = null;
+    this.stopSourcePoll();
     this.root.hidden = false;
     this.root.closest(".reader-layout")?.classList.add("panel-open");
+    this.title.textContent = `Claim #${id}`;
+    this.loadingId = id;
+    if (!claim) {
+      this.body.replaceChildren(el("p", { className: "muted", role: "status", text: "Loading the claim…" }));
+      try {
+        claim = await api(`claims/${id}/`);
+      } catch (error) {
+        if (this.loadingId !== id) return;
+        this.loadingId = null;
+        if (error instanceof ApiError && error.status === 404) {
+          this.close();
+          this.onDelete(id);
+        } else {
+          this.body.replaceChildren(el("p", { className: "error", role: "alert", text: `The claim could not be loaded: ${error.message}` }));
+          this.root.focus();
+        }
+        return;
+      }
+      if (this.loadingId !== id || !this.isOpen) return; // closed, or another claim opened meanwhile
+      this.onChange(claim);
+    }
+    this.loadingId = null;
+    this.claim = claim;
     this.render();
     this.root.focus();
-    try {
-      this.setClaim(await api(`claims/${claim.id}/`));
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        this.close();
-        this.onDelete(claim.id);
-      }
-    }
   }
 
   close() {
@@ -121,6 +142,7 @@ export class ClaimPanel {
     this.root.hidden = true;
     this.root.closest(".reader-layout")?.classList.remove("panel-open");
     this.claim = null;
+    this.loadingId = null;
     this.sections = null;
     this.details = null;
     this.stopSourcePoll();

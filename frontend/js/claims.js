@@ -1,5 +1,9 @@
 // Pure claim bookkeeping for the reading view: where each claim is shown, in
 // which order, and how updates from the server are merged. No DOM here.
+//
+// The reading view keeps each claim as a highlight: what it draws and lists (the shape of
+// GET /api/v1/articles/{id}/highlights/, with the revision its offsets count in). A claim's full
+// JSON (from the panel, or just marked) becomes one with highlightOf, keeping its quote and context.
 
 import { reanchor } from "./anchoring.js";
 import { CodePointIndex } from "./codepoints.js";
@@ -24,6 +28,10 @@ export function placeClaim(text, claim, revision = null) {
   if (anchoredHere && claim.anchor_outcome === "orphan" && start == null) return ORPHAN;
   if (positioned && anchoredHere && claim.anchor_outcome === "fuzzy") {
     return { start, end, outcome: "fuzzy", score: claim.anchor_score ?? 0 };
+  }
+  if (positioned && anchoredHere && claim.exact == null) {
+    // A highlight without its quote: the server says the text at its span is the quote.
+    return { start, end, outcome: claim.anchor_outcome || "exact", score: claim.anchor_score ?? 1 };
   }
   if (positioned && index.slice(start, end) === claim.exact) {
     if (anchoredHere) return { start, end, outcome: claim.anchor_outcome || "exact", score: claim.anchor_score ?? 1 };
@@ -80,13 +88,47 @@ export function mergeClaims(byId, incoming) {
   return changed;
 }
 
-/** The latest ISO 8601 timestamp among `since` and the claims' updated_at. */
-export function latestUpdate(since, claims) {
-  let latest = since;
-  for (const claim of claims) {
-    if (claim.updated_at && (!latest || Date.parse(claim.updated_at) > Date.parse(latest))) latest = claim.updated_at;
-  }
-  return latest;
+/** The claims of a highlights answer ({article, revision, claims}), each knowing the revision it is placed in. */
+export function highlightsOf(answer) {
+  return answer.claims.map((claim) => ({ ...claim, anchored_revision: answer.revision }));
+}
+
+/** A claim's full JSON as a highlight, with the quote and context that place it in other revisions too. */
+export function highlightOf(claim) {
+  const rating = claim.current_verdict ? claim.current_verdict.rating : null;
+  return {
+    id: claim.id,
+    start: claim.start,
+    end: claim.end,
+    status: claim.status,
+    version: claim.version,
+    anchor_outcome: claim.anchor_outcome,
+    anchor_score: claim.anchor_score,
+    rating: rating ? { id: rating.id, label: rating.label, color: rating.color } : null,
+    exact: claim.exact,
+    prefix: claim.prefix,
+    suffix: claim.suffix,
+    anchored_revision: claim.anchored_revision,
+  };
+}
+
+/** The words a claim was marked on: its quote, or for a highlight without one the text at its place. */
+export function claimQuote(text, claim, place) {
+  if (claim.exact != null) return claim.exact;
+  if (place.start === null) return "";
+  const index = text instanceof CodePointIndex ? text : new CodePointIndex(text);
+  return index.slice(place.start, place.end);
+}
+
+/**
+ * Does the highlight `fresh` say that the claim the panel shows (its full JSON) has changed since?
+ * Every write moves a claim's version on; a rating's label or colour can change on its own.
+ */
+export function claimChanged(shown, fresh) {
+  if (!fresh || (fresh.version ?? 0) < (shown.version ?? 0)) return false;
+  if (fresh.version !== shown.version || fresh.status !== shown.status) return true;
+  const rating = highlightOf(shown).rating;
+  return JSON.stringify(rating) !== JSON.stringify(fresh.rating ?? null);
 }
 
 /** The id after (step 1) or before (step -1) `currentId` in `orderedIds`, wrapping around. */

@@ -1,25 +1,22 @@
-// Live updates: on every tick, ask whether the article has a newer revision (a conditional GET
-// answered 304 while it has not) and poll the article's claims changed since the last answer,
-// so other people's revisions and claims appear without a reload. A full reload every few polls
-// also notices deleted claims.
+// Live updates: on every tick, ask for the article's highlights again with the ETag of the last
+// answer (a conditional GET, answered 304 while none of the article's claims changed), so other
+// people's claims, changes and deletions appear without a reload. The highlights carry the
+// revision their offsets count in; one past the page's means a newer revision of the article,
+// fetched with its own conditional GET (answered 304 while the text is at the revision seen).
 
-import { API_ROOT, apiList } from "./api.js";
-import { latestUpdate } from "./claims.js";
+import { API_ROOT, ApiError } from "./api.js";
 import { etagRevision, ifNoneMatch } from "./revisions.js";
 
 export const POLL_MS = 3000;
-export const FULL_EVERY = 10;
 
 export class LivePoller {
-  constructor({ articleId, since, revision, onClaims, onFull, onRevision, interval = POLL_MS }) {
+  constructor({ articleId, revision, onHighlights, onRevision, interval = POLL_MS }) {
     this.articleId = articleId;
-    this.since = since;
     this.revision = revision;
-    this.onClaims = onClaims;
-    this.onFull = onFull;
+    this.onHighlights = onHighlights;
     this.onRevision = onRevision;
     this.interval = interval;
-    this.polls = 0;
+    this.etag = null;
     this.timer = null;
     this.busy = false;
   }
@@ -37,8 +34,23 @@ export class LivePoller {
     this.timer = null;
   }
 
-  seen(claims) {
-    this.since = latestUpdate(this.since, claims);
+  /**
+   * The article's highlights ({article, revision, claims}), or null while they are the ones last
+   * answered (304). `fresh` asks for them whatever was answered before.
+   */
+  async highlights({ fresh = false } = {}) {
+    const headers = {};
+    if (this.etag && !fresh) headers["If-None-Match"] = this.etag;
+    const response = await fetch(`${API_ROOT}articles/${this.articleId}/highlights/`, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers,
+    });
+    if (response.status === 304) return null;
+    const answer = await response.json().catch(() => null);
+    if (!response.ok || !answer) throw new ApiError(response.status, answer);
+    this.etag = response.headers.get("ETag");
+    return answer;
   }
 
   /** The article if it is past the latest revision seen (which then moves on), else null. */
@@ -57,7 +69,7 @@ export class LivePoller {
     return article;
   }
 
-  /** Look for a newer revision now (e.g. a claim just came back anchored to one). */
+  /** Look for a newer revision now (the highlights, or a claim just marked, count in one). */
   async checkRevision() {
     try {
       const article = await this.newerRevision();
@@ -71,18 +83,10 @@ export class LivePoller {
     if (this.busy || document.visibilityState === "hidden") return;
     this.busy = true;
     try {
-      await this.checkRevision();
-      this.polls += 1;
-      const base = `articles/${this.articleId}/claims/?page_size=500`;
-      if (this.polls % FULL_EVERY === 0) {
-        const claims = await apiList(base);
-        this.seen(claims);
-        this.onFull(claims);
-      } else {
-        const claims = await apiList(`${base}&updated_since=${encodeURIComponent(this.since)}`);
-        this.seen(claims);
-        if (claims.length) this.onClaims(claims);
-      }
+      const sentAt = performance.now();
+      const answer = await this.highlights();
+      // An answer the page could not take (its newer revision not yet fetched) is asked for again.
+      if (answer && !(await this.onHighlights(answer, sentAt))) this.etag = null;
     } catch {
       // Offline or a server hiccup: the next tick tries again.
     } finally {

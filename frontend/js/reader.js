@@ -2,28 +2,47 @@
 // the claim panel, live updates and following new revisions of the article. Pure logic
 // lives in claims.js, revisions.js and anchoring.js; DOM offsets in text-map.js; the
 // server is reached through api.js.
+//
+// The page sends the article's text once, as HTML; the reader text is read back from it. The
+// claims come from the article's highlights (what is drawn and listed); a claim's full JSON is
+// loaded by the claim panel when the claim is opened.
 
-import { ApiError, api, apiList } from "./api.js";
+import { ApiError, api } from "./api.js";
 import { ClaimPanel } from "./claim-panel.js";
-import { arrangeClaims, errorMessages, fuzzyDescription, isTypingTarget, mergeClaims, stepClaim } from "./claims.js";
+import {
+  arrangeClaims,
+  claimChanged,
+  claimQuote,
+  errorMessages,
+  fuzzyDescription,
+  highlightOf,
+  highlightsOf,
+  isTypingTarget,
+  mergeClaims,
+  stepClaim,
+} from "./claims.js";
 import { CodePointIndex } from "./codepoints.js";
 import { LivePoller } from "./live.js";
 import { markBody, refusedForRevision, revisionNotice, revisionPlan, revisionSummary } from "./revisions.js";
 import { Sidebar } from "./sidebar.js";
-import { clearHighlights, highlightMany, marksOf, rangeToOffsets } from "./text-map.js";
+import { clearHighlights, highlightMany, marksOf, rangeToOffsets, readerText } from "./text-map.js";
+
+const SWAP_ATTEMPTS = 3;
 
 class Reader {
   constructor(doc, page) {
     this.doc = doc;
     this.page = page;
     this.root = doc.getElementById("article-text");
-    this.index = new CodePointIndex(page.text);
+    this.index = new CodePointIndex(readerText(this.root));
     this.claims = new Map();
+    this.changedAt = new Map(); // claim id -> when this page last wrote or deleted it (performance.now())
     this.order = [];
     this.activeId = null;
     this.pendingSpan = null;
     this.renderDeferred = false;
     this.pointerDown = false;
+    this.selectionSeen = false; // no selectionchange yet: nothing can be selected
     this.pending = null; // a newer revision of the article, waiting for the reviewer
     this.applying = null;
     this.markButton = doc.getElementById("mark-claim-button");
@@ -32,20 +51,22 @@ class Reader {
     this.revisionLabel = doc.getElementById("article-revision");
     this.notice = doc.getElementById("revision-notice");
     this.noticeText = doc.getElementById("revision-notice-text");
-    this.sidebar = new Sidebar(doc, { onOpen: (id, options) => this.openClaim(id, options) });
+    this.sidebar = new Sidebar(doc, {
+      statuses: page.statuses,
+      quote: (claim, place) => claimQuote(this.index, claim, place),
+      onOpen: (id, options) => this.openClaim(id, options),
+    });
     this.panel = new ClaimPanel(doc, {
       page,
-      onChange: (claim) => this.upsert([claim]),
+      onChange: (claim) => this.upsert([highlightOf(claim)]),
       onDelete: (id) => this.remove(id),
       onClose: () => this.setActive(null),
       onSettled: () => this.followRevision(),
     });
     this.live = new LivePoller({
       articleId: page.articleId,
-      since: page.serverNow,
       revision: page.revision,
-      onClaims: (claims) => this.upsert(claims),
-      onFull: (claims) => this.replaceAll(claims),
+      onHighlights: (answer, sentAt) => this.onHighlights(answer, sentAt),
       onRevision: (article) => this.onRevision(article),
     });
     this.bind();
@@ -53,10 +74,14 @@ class Reader {
 
   async start() {
     try {
-      const claims = await apiList(`articles/${this.page.articleId}/claims/?page_size=500`);
-      this.live.seen(claims);
-      mergeClaims(this.claims, claims);
-      this.render();
+      const answer = await this.live.highlights();
+      if (answer.revision === this.page.revision) {
+        mergeClaims(this.claims, highlightsOf(answer));
+        this.render();
+      } else {
+        // The article was revised since the page was made: show that revision with its claims.
+        await this.fetchRevision({ force: true });
+      }
     } catch (error) {
       this.announce(`Claims could not be loaded: ${error.message}`);
     }
@@ -64,10 +89,29 @@ class Reader {
     this.doc.body.dataset.readerReady = "1";
   }
 
+  /**
+   * Highlights from a live update (asked for at `sentAt`): drawn when they count in the revision
+   * shown. Ahead of it they mean a newer revision, which is fetched (and shown with its own
+   * highlights). Returns whether the answer was taken care of.
+   */
+  async onHighlights(answer, sentAt) {
+    if (answer.revision > this.page.revision) {
+      await this.live.checkRevision();
+      return Boolean(this.pending && this.pending.revision >= answer.revision) || answer.revision <= this.page.revision;
+    }
+    if (answer.revision === this.page.revision) {
+      this.replaceAll(highlightsOf(answer), sentAt);
+      await this.refreshPanel();
+    }
+    return true;
+  }
+
   // --- rendering --------------------------------------------------------------------------
 
   selecting() {
     if (this.pointerDown) return true;
+    // Asking the browser about the selection lays the whole page out first: not before there is one.
+    if (!this.selectionSeen) return false;
     const selection = this.doc.getSelection();
     return Boolean(selection && !selection.isCollapsed && this.root.contains(selection.anchorNode));
   }
@@ -103,35 +147,53 @@ class Reader {
     return arranged;
   }
 
+  /** Claims this page wrote (as highlights): they are newer than any answer asked for before. */
   upsert(claims) {
+    const now = performance.now();
+    for (const claim of claims) this.changedAt.set(claim.id, now);
     const changed = mergeClaims(this.claims, claims);
     if (changed.length === 0) return;
     this.render();
-    this.refreshPanel();
   }
 
-  replaceAll(claims) {
+  /**
+   * All the article's claims, as the server answered them for a request sent at `sentAt`
+   * (performance.now()). What this page wrote or deleted since then stays as the page has it.
+   */
+  replaceAll(claims, sentAt) {
     const next = new Map();
     mergeClaims(next, claims);
+    for (const [id, at] of this.changedAt) {
+      if (at <= sentAt) {
+        this.changedAt.delete(id);
+        continue;
+      }
+      const mine = this.claims.get(id);
+      if (mine) next.set(id, mine);
+      else next.delete(id);
+    }
     for (const [id, claim] of this.claims) {
       const fresh = next.get(id);
       if (fresh && (claim.version ?? 0) > (fresh.version ?? 0)) next.set(id, claim);
     }
     this.claims = next;
     if (this.panel.claim && !next.has(this.panel.claim.id)) this.panel.close();
-    const arranged = this.render();
-    this.refreshPanel();
-    return arranged;
+    return this.render();
   }
 
-  /** Hand the open claim's newer copy to the panel (which keeps its unsaved edits). */
-  refreshPanel() {
-    if (!this.panel.claim) return;
-    const open = this.claims.get(this.panel.claim.id);
-    if (open && open !== this.panel.claim) this.panel.setClaim(open);
+  /** When the open claim changed, load it and hand it to the panel (which keeps its unsaved edits). */
+  async refreshPanel() {
+    const shown = this.panel.claim;
+    if (!shown || !claimChanged(shown, this.claims.get(shown.id))) return;
+    try {
+      this.panel.setClaim(await api(`claims/${shown.id}/`));
+    } catch {
+      // Deleted meanwhile (the next highlights drop it) or offline: the next change tries again.
+    }
   }
 
   remove(id) {
+    this.changedAt.set(id, performance.now());
     this.claims.delete(id);
     if (this.activeId === id) this.activeId = null;
     this.render();
@@ -206,18 +268,35 @@ class Reader {
     await this.applying;
   }
 
+  /** The article's highlights with the article at their revision (it may have moved on since `article`). */
+  async highlightsWith(article) {
+    for (let attempt = 1; ; attempt += 1) {
+      const sentAt = performance.now();
+      const answer = await this.live.highlights({ fresh: true });
+      if (answer.revision <= article.revision || attempt === SWAP_ATTEMPTS) return { article, answer, sentAt };
+      article = await api(`articles/${this.page.articleId}/`);
+      this.live.revision = Math.max(this.live.revision, article.revision);
+    }
+  }
+
   /** Show the revision's text with its claims as the server re-anchored them. */
-  async swapRevision(article) {
-    if (typeof article.reading_html !== "string") {
-      this.showNotice(`Revision ${article.revision} of this article was saved. Reload the page to see it.`);
+  async swapRevision(shown) {
+    if (typeof shown.reading_html !== "string") {
+      this.showNotice(`Revision ${shown.revision} of this article was saved. Reload the page to see it.`);
       return;
     }
+    let article;
     let claims;
+    let sentAt;
     try {
-      claims = await apiList(`articles/${this.page.articleId}/claims/?page_size=500`);
+      let answer;
+      ({ article, answer, sentAt } = await this.highlightsWith(shown));
+      if (answer.revision !== article.revision) throw new Error("the article kept changing");
+      claims = highlightsOf(answer);
     } catch (error) {
-      this.showNotice(`Revision ${article.revision} of this article was saved but could not be loaded (${error.message}). Try “Apply now” again.`);
+      this.showNotice(`Revision ${shown.revision} of this article was saved but could not be loaded (${error.message}). Try “Apply now” again.`);
       this.live.revision = Math.min(this.live.revision, this.page.revision); // the next tick brings it again
+      this.live.etag = null;
       return;
     }
     const selection = this.doc.getSelection();
@@ -225,14 +304,13 @@ class Reader {
     this.markButton.hidden = true;
     this.pendingSpan = null;
     this.root.innerHTML = article.reading_html;
-    this.page.text = article.text;
     this.page.revision = article.revision;
     this.index = new CodePointIndex(article.text);
     if (this.revisionLabel) this.revisionLabel.textContent = String(article.revision);
     if (this.pending && this.pending.revision <= article.revision) this.pending = null;
     if (!this.pending) this.hideNotice();
-    this.live.seen(claims);
-    const arranged = this.replaceAll(claims);
+    const arranged = this.replaceAll(claims, sentAt);
+    await this.refreshPanel();
     this.announce(revisionSummary(article.revision, arranged));
   }
 
@@ -284,9 +362,9 @@ class Reader {
     this.markError.textContent = "";
     try {
       const claim = await api(`articles/${this.page.articleId}/claims/`, { method: "POST", body });
-      this.upsert([claim]);
+      this.upsert([highlightOf(claim)]);
       this.announce("Claim marked.");
-      this.openClaim(claim.id, { scroll: false });
+      this.openClaim(claim.id, { scroll: false, claim });
       if (Number.isInteger(claim.anchored_revision) && claim.anchored_revision > this.page.revision) this.live.checkRevision();
     } catch (error) {
       const messages = error instanceof ApiError ? errorMessages(error.body && error.body.error) : [error.message];
@@ -305,9 +383,9 @@ class Reader {
     try {
       const claim = await api(`articles/${this.page.articleId}/claims/`, { method: "POST", body: { exact: input.value } });
       input.value = "";
-      this.upsert([claim]);
+      this.upsert([highlightOf(claim)]);
       this.announce("Claim marked.");
-      this.openClaim(claim.id, { scroll: true });
+      this.openClaim(claim.id, { scroll: true, claim });
       if (Number.isInteger(claim.anchored_revision) && claim.anchored_revision > this.page.revision) this.live.checkRevision();
     } catch (error) {
       const messages = error instanceof ApiError ? errorMessages(error.body && error.body.error) : [error.message];
@@ -317,24 +395,16 @@ class Reader {
 
   // --- finding claims -------------------------------------------------------------------
 
-  async openClaim(id, { scroll = true } = {}) {
+  /** Open claim `id` in the panel, which loads its full JSON unless `claim` is it (just written). */
+  openClaim(id, { scroll = true, claim = null } = {}) {
     if (!this.panel.canSwitchTo(id)) {
       this.panel.refuseSwitch();
       return;
     }
-    let claim = this.claims.get(id);
-    if (!claim) {
-      try {
-        claim = await api(`claims/${id}/`);
-        this.upsert([claim]);
-      } catch {
-        return;
-      }
-    }
     this.setActive(id);
     if (scroll) marksOf(this.root, id)[0]?.scrollIntoView({ block: "center", behavior: "auto" });
     const returnFocus = this.sidebar.button(id) || this.doc.activeElement;
-    this.panel.open(claim, { returnFocus });
+    this.panel.open(id, { returnFocus, claim });
   }
 
   step(direction) {
@@ -344,13 +414,17 @@ class Reader {
     marksOf(this.root, next)[0]?.scrollIntoView({ block: "center", behavior: "auto" });
     this.sidebar.button(next)?.focus({ preventScroll: true });
     const claim = this.claims.get(next);
-    if (claim) this.announce(`Claim ${this.order.indexOf(next) + 1} of ${this.order.length}: ${claim.exact}`);
+    if (claim) {
+      const quote = claimQuote(this.index, claim, { start: claim.start, end: claim.end });
+      this.announce(`Claim ${this.order.indexOf(next) + 1} of ${this.order.length}: ${quote}`);
+    }
   }
 
   bind() {
     const doc = this.doc;
     let timer = null;
     doc.addEventListener("selectionchange", () => {
+      this.selectionSeen = true;
       clearTimeout(timer);
       timer = setTimeout(() => this.onSelectionChange(), 60);
     });

@@ -1,6 +1,7 @@
 // The claim list beside the article: claims in document order with status and
 // rating and how it was re-anchored on the last revision (moved, fuzzy with its score),
-// orphans apart with their old quote. Arrow keys move through the list.
+// orphans apart with their old quote. Arrow keys move through the list. It lists what the
+// highlights hold (claims.js); the status labels come with the page.
 
 import { anchorLabel, excerpt, fuzzyDescription } from "./claims.js";
 
@@ -11,15 +12,14 @@ function el(doc, tag, className, text) {
   return node;
 }
 
-function claimButton(doc, claim, place) {
+function claimButton(doc, claim, place, { statusLabel, quote }) {
   const button = el(doc, "button", "claim-item");
   button.type = "button";
   button.dataset.claimId = String(claim.id);
-  button.append(el(doc, "span", `status status-${claim.status}`, claim.status_label || claim.status));
-  const verdict = claim.current_verdict;
-  if (verdict && verdict.rating) {
-    const rating = el(doc, "span", "rating", verdict.rating.label);
-    if (/^#[0-9a-f]{6}$/i.test(verdict.rating.color || "")) rating.style.borderColor = verdict.rating.color;
+  button.append(el(doc, "span", `status status-${claim.status}`, statusLabel));
+  if (claim.rating) {
+    const rating = el(doc, "span", "rating", claim.rating.label);
+    if (/^#[0-9a-f]{6}$/i.test(claim.rating.color || "")) rating.style.borderColor = claim.rating.color;
     button.append(" ", rating);
   }
   const label = anchorLabel(place);
@@ -28,15 +28,17 @@ function claimButton(doc, claim, place) {
     if (place.outcome === "fuzzy") badge.title = fuzzyDescription(place);
     button.append(" ", badge);
   }
-  const quote = place.start === null ? `“${excerpt(claim.exact)}”` : excerpt(claim.exact);
-  button.append(" ", el(doc, "span", "quote", quote));
+  button.append(" ", el(doc, "span", "quote", place.start === null ? `“${excerpt(quote)}”` : excerpt(quote)));
   if (place.start === null) button.classList.add("orphan");
   return button;
 }
 
 export class Sidebar {
-  constructor(doc, { onOpen }) {
+  /** `statuses`: [{value, label}]; `quote(claim, place)`: the words a listed claim was marked on. */
+  constructor(doc, { statuses = [], quote, onOpen }) {
     this.doc = doc;
+    this.statusLabels = new Map(statuses.map(({ value, label }) => [value, label]));
+    this.quote = quote;
     this.list = doc.getElementById("claim-list");
     this.orphanSection = doc.getElementById("orphans");
     this.orphanList = doc.getElementById("orphan-list");
@@ -56,7 +58,8 @@ export class Sidebar {
     const fill = (list, entries) => {
       const items = entries.map(({ claim, place }) => {
         const li = this.doc.createElement("li");
-        li.append(claimButton(this.doc, claim, place));
+        const statusLabel = this.statusLabels.get(claim.status) || claim.status;
+        li.append(claimButton(this.doc, claim, place, { statusLabel, quote: this.quote(claim, place) }));
         return li;
       });
       list.replaceChildren(...items);

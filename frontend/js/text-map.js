@@ -9,19 +9,28 @@ import { codePointToUtf16, cpLength, utf16ToCodePoint } from "./codepoints.js";
 
 const BLOCK_SELECTOR = "[data-start][data-end]";
 const MARK_SELECTOR = "mark.claim";
+const IGNORED_SELECTOR = "[data-anchor-ignore]";
 
 function blocksOf(root) {
   return Array.from(root.querySelectorAll(BLOCK_SELECTOR));
 }
 
+// The blocks with their offsets, read once (a long article has thousands).
+function blockTable(root) {
+  const blocks = blocksOf(root);
+  return { blocks, starts: blocks.map(blockStart), ends: blocks.map(blockEnd) };
+}
+
 function textNodes(block) {
   const doc = block.ownerDocument;
-  const walker = doc.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) =>
-      node.parentElement && node.parentElement.closest("[data-anchor-ignore]")
-        ? NodeFilter.FILTER_REJECT
-        : NodeFilter.FILTER_ACCEPT,
-  });
+  // Only a block holding something to ignore pays for a filter called on every text node.
+  const filter = block.querySelector(IGNORED_SELECTOR)
+    ? {
+        acceptNode: (node) =>
+          node.parentElement && node.parentElement.closest(IGNORED_SELECTOR) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+      }
+    : null;
+  const walker = doc.createTreeWalker(block, NodeFilter.SHOW_TEXT, filter);
   const nodes = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
   return nodes;
@@ -93,6 +102,25 @@ function trimToBlocks(blocks, start, end) {
   return [start, end];
 }
 
+/**
+ * The reader text the blocks under root were rendered from, read back from the DOM: each block's
+ * text at its data-start, and between blocks the newlines that separate them (the page sends the
+ * text once, as HTML). Code points outside any block count as newlines too.
+ */
+export function readerText(root) {
+  const parts = [];
+  let at = 0;
+  for (const block of blocksOf(root)) {
+    const start = blockStart(block);
+    if (start < at) continue; // a block nested in one already read
+    parts.push("\n".repeat(start - at));
+    if (block.querySelector(IGNORED_SELECTOR)) for (const node of textNodes(block)) parts.push(node.data);
+    else parts.push(block.textContent);
+    at = blockEnd(block);
+  }
+  return parts.join("");
+}
+
 /** {start, end} in reader-text code points for a DOM Range inside root, or null. */
 export function rangeToOffsets(root, range) {
   const common = range.commonAncestorContainer;
@@ -106,22 +134,21 @@ export function rangeToOffsets(root, range) {
   return { start, end };
 }
 
-// Index of the first block ending after `offset` (blocks are in document order).
-function firstBlockAfter(blocks, offset) {
+// Index of the first block ending after `offset`, given the blocks' ends in document order.
+function firstBlockAfter(ends, offset) {
   let lo = 0;
-  let hi = blocks.length;
+  let hi = ends.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (blockEnd(blocks[mid]) <= offset) lo = mid + 1;
+    if (ends[mid] <= offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-// The text nodes of a block with their code point offsets into reader text.
-function pieces(block) {
+// The text nodes of a block (starting at reader-text offset `at`) with their code point offsets.
+function pieces(block, at) {
   const list = [];
-  let at = blockStart(block);
   for (const node of textNodes(block)) {
     const length = cpLength(node.data);
     list.push({ node, start: at, end: at + length });
@@ -133,9 +160,9 @@ function pieces(block) {
 /** One Range per text-node piece of reader text [start, end). */
 export function offsetsToRanges(root, start, end) {
   const ranges = [];
-  const blocks = blocksOf(root);
-  for (let b = firstBlockAfter(blocks, start); b < blocks.length && blockStart(blocks[b]) < end; b += 1) {
-    for (const piece of pieces(blocks[b])) {
+  const { blocks, starts, ends } = blockTable(root);
+  for (let b = firstBlockAfter(ends, start); b < blocks.length && starts[b] < end; b += 1) {
+    for (const piece of pieces(blocks[b], starts[b])) {
       const from = Math.max(start, piece.start);
       const to = Math.min(end, piece.end);
       if (from >= to) continue;
@@ -184,7 +211,7 @@ function isolate(list, index, from, to) {
  */
 export function highlightMany(root, spans) {
   const doc = root.ownerDocument;
-  const blocks = blocksOf(root);
+  const { blocks, starts, ends } = blockTable(root);
   const piecesByBlock = new Map();
   const result = new Map();
   const ordered = spans
@@ -193,8 +220,8 @@ export function highlightMany(root, spans) {
   for (const span of ordered) {
     const marks = result.get(span.id) || [];
     result.set(span.id, marks);
-    for (let b = firstBlockAfter(blocks, span.start); b < blocks.length && blockStart(blocks[b]) < span.end; b += 1) {
-      if (!piecesByBlock.has(b)) piecesByBlock.set(b, pieces(blocks[b]));
+    for (let b = firstBlockAfter(ends, span.start); b < blocks.length && starts[b] < span.end; b += 1) {
+      if (!piecesByBlock.has(b)) piecesByBlock.set(b, pieces(blocks[b], starts[b]));
       const list = piecesByBlock.get(b);
       for (let i = 0; i < list.length; i += 1) {
         const from = Math.max(span.start, list[i].start);

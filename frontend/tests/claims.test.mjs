@@ -4,11 +4,14 @@ import { test } from "node:test";
 import {
   anchorLabel,
   arrangeClaims,
+  claimChanged,
+  claimQuote,
   errorMessages,
   fuzzyDescription,
   excerpt,
+  highlightOf,
+  highlightsOf,
   isTypingTarget,
-  latestUpdate,
   mergeClaims,
   placeClaim,
   stepClaim,
@@ -129,11 +132,76 @@ test("merging keeps the newer version and reports what changed", () => {
   assert.equal(byId.get(1).version, 3);
 });
 
-test("the poll cursor is the latest updated_at seen, kept verbatim", () => {
-  const since = "2025-01-01T00:00:00+00:00";
-  const claims = [{ updated_at: "2025-01-01T00:00:05.123456+00:00" }, { updated_at: "2025-01-01T00:00:02+00:00" }];
-  assert.equal(latestUpdate(since, claims), "2025-01-01T00:00:05.123456+00:00");
-  assert.equal(latestUpdate(since, []), since);
+// Highlights as GET /api/v1/articles/{id}/highlights/ answers them: no quote unless fuzzy or orphaned.
+function highlightAt(id, start, end, extra = {}) {
+  return { id, start, end, status: "new", version: 1, anchor_outcome: "exact", anchor_score: 1, rating: null, exact: null, ...extra };
+}
+
+test("highlights are placed where the server put them in their revision, without their quote", () => {
+  const start = cpLength(TEXT.slice(0, TEXT.indexOf("大阪市")));
+  const answer = {
+    article: 9,
+    revision: 3,
+    claims: [
+      highlightAt(1, start, start + 3, { anchor_outcome: "moved" }),
+      highlightAt(2, 0, 4, { anchor_outcome: "fuzzy", anchor_score: 0.8, exact: "Cafe" }),
+      highlightAt(3, null, null, { anchor_outcome: "orphan", anchor_score: 0, exact: "gone" }),
+    ],
+  };
+  const claims = highlightsOf(answer);
+  assert.ok(claims.every((claim) => claim.anchored_revision === 3));
+  const { placed, orphans } = arrangeClaims(TEXT, claims, 3);
+  assert.deepEqual(placed.map(({ claim, place }) => [claim.id, place]), [
+    [2, { start: 0, end: 4, outcome: "fuzzy", score: 0.8 }],
+    [1, { start, end: start + 3, outcome: "moved", score: 1 }],
+  ]);
+  assert.deepEqual(orphans.map(({ claim }) => claim.id), [3]);
+  // What the list shows: the text at an exact or moved highlight, the stored quote of the others.
+  assert.equal(claimQuote(TEXT, placed[1].claim, placed[1].place), "大阪市");
+  assert.equal(claimQuote(TEXT, placed[0].claim, placed[0].place), "Cafe");
+  assert.equal(claimQuote(TEXT, orphans[0].claim, orphans[0].place), "gone");
+});
+
+test("a claim's full JSON becomes a highlight that keeps its quote and context", () => {
+  const claim = {
+    ...claimAt(5, TEXT, 5, 16),
+    status: "in_review",
+    status_label: "In review",
+    anchored_revision: 2,
+    current_verdict: { id: 8, rating: { id: 4, label: "False", value: 0, color: "#c0392b" }, summary: "No." },
+    sources: [{ id: 1 }],
+  };
+  const highlight = highlightOf(claim);
+  assert.deepEqual(highlight, {
+    id: 5,
+    start: 5,
+    end: 16,
+    status: "in_review",
+    version: 1,
+    anchor_outcome: "exact",
+    anchor_score: 1,
+    rating: { id: 4, label: "False", color: "#c0392b" },
+    exact: claim.exact,
+    prefix: claim.prefix,
+    suffix: claim.suffix,
+    anchored_revision: 2,
+  });
+  assert.equal(highlightOf({ ...claim, current_verdict: null }).rating, null);
+  // With its quote it is re-anchored on a page showing another revision, like any claim.
+  const place = placeClaim(`Breaking: ${TEXT}`, highlight, 1);
+  assert.equal(cpSlice(`Breaking: ${TEXT}`, place.start, place.end), claim.exact);
+});
+
+test("the open claim is loaded again when its highlight says it changed", () => {
+  const shown = { id: 1, version: 2, status: "new", current_verdict: null };
+  assert.equal(claimChanged(shown, highlightAt(1, 0, 4, { version: 2 })), false);
+  assert.equal(claimChanged(shown, highlightAt(1, 0, 4, { version: 3 })), true);
+  assert.equal(claimChanged(shown, highlightAt(1, 0, 4, { version: 1 })), false, "an older answer");
+  assert.equal(claimChanged(shown, undefined), false);
+  const rated = { ...shown, current_verdict: { rating: { id: 4, label: "False", value: 0, color: "#c0392b" } } };
+  const same = highlightAt(1, 0, 4, { version: 2, rating: { id: 4, label: "False", color: "#c0392b" } });
+  assert.equal(claimChanged(rated, same), false);
+  assert.equal(claimChanged(rated, { ...same, rating: { ...same.rating, color: "#000000" } }), true, "the rating's colour");
 });
 
 test("next and previous claim wrap around", () => {

@@ -232,12 +232,13 @@ CALLS = [
     Call("api-article", "GET", _article),
     Call("api-article", "PATCH", _article, lambda d, w: {"source": "New.", "source_format": "text", "revision": 1}),
     Call("api-article-claims", "GET", _article),
+    Call("api-article-highlights", "GET", _article),
     Call("api-article-claims", "POST", _article, lambda d, w: {"exact": "flood wall"}),
     Call("api-article-annotations", "GET", _article),
     Call("api-article-annotations", "OPTIONS", _article),
-    Call(
     Call("api-article-annotation-page", "GET", lambda d, w: [d.article.pk, 0]),
     Call("api-article-annotation-page", "OPTIONS", lambda d, w: [d.article.pk, 0]),
+    Call(
         "api-article-annotations", "POST", _article,
         lambda d, w: {"target": {"selector": {"type": "TextQuoteSelector", "exact": "council"}}},
     ),

@@ -10,9 +10,11 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Article, Claim, Source, Verdict
 from annotations.services.articles import article_revise
+from annotations.services.claims import claim_create
 from annotations.services.demo import demo_seed
-from tests.e2e.helpers import marks_text, select_span, visible_text, wait_ready
-from tests.factories import TEST_PASSWORD
+from annotations.services.verdicts import verdict_propose
+from tests.e2e.helpers import all_marks_text, marks_text, select_span, visible_text, wait_ready
+from tests.factories import TEST_PASSWORD, rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -308,13 +310,66 @@ def test_revision_reanchors_and_lists_orphans_apart(login_page, team, editor, co
     orphans = page.get_by_role("region", name="Orphaned claims")
     expect(orphans).to_contain_text("rents rose 14\u202f%")
     expect(page.locator(f"#article-text mark[data-claim-id='{lost.pk}']")).to_have_count(0)
-    # The browser applies the same rules: a page showing the older text re-anchors the claims
-    # that live updates bring, whose offsets now point into the newer text.
+    # A revision saved elsewhere: the live update's highlights count in it, so the page follows it
+    # and draws every claim where the server re-anchored it.
     article_revise(article=article, user=None, source="Intro.\n\n" + new_source, source_format="markdown")
     kept.refresh_from_db()
     assert kept.start is not None and article.text[kept.start : kept.end] != "大阪市 (Osaka)"
-    with page.expect_response(lambda r: "updated_since" in r.url and f'"id":{kept.pk},' in r.text(), timeout=8000):
+    expect(page.locator("#article-revision")).to_have_text("3", timeout=8000)
+    expect(page.locator(f"#article-text mark.claim[data-claim-id='{kept.pk}']")).to_have_text("大阪市 (Osaka)")
+    expect(orphans).to_contain_text("rents rose 14\u202f%")
+    assert page.js_errors == []
+
+
+CLAIM_LISTS = re.compile(r"/api/v1/(articles/\d+/)?claims/(\?.*)?$")
+
+
+def test_the_reading_view_draws_the_highlights_and_loads_a_claim_only_when_opened(
+    login_page, team, reviewer, corpus_articles
+):
+    article = corpus_articles["harbour-budget-unicode.md"]
+    text = article.text
+    quotes = [
+        "The family \U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 that runs",
+        "大阪市 (Osaka)",
+        "see its statement",
+    ]
+    claims = [claim_create(article=article, user=reviewer, exact=quote) for quote in quotes]
+    verdict_propose(claim=claims[1], user=reviewer, rating=rating(team, "Mostly false"), summary="No.")
+    page = login_page(reviewer)
+    requests: list[tuple[str, str, dict[str, str]]] = []
+    page.on("request", lambda r: requests.append((r.method, r.url, r.headers)))
+    with page.expect_response(lambda r: r.url.endswith(f"/api/v1/articles/{article.pk}/highlights/")) as answer:
+        page.goto(f"/articles/{article.pk}/")
+    wait_ready(page)
+    assert answer.value.status == 200
+
+    # Every claim is drawn over exactly its words, and listed with its rating.
+    assert all_marks_text(page) == {c.pk: visible_text(article.layout, c.start, c.end) for c in claims}
+    expect(page.locator(f"#claim-list button[data-claim-id='{claims[1].pk}'] .rating")).to_have_text("Mostly false")
+    expect(page.locator(f"#claim-list button[data-claim-id='{claims[2].pk}'] .quote")).to_have_text("see its statement")
+    # The text came once, as HTML; the reader text read back from it is the article's, code point for code point.
+    read_back = """async () => {
+      const { readerText } = await import("/static/js/text-map.js");
+      return readerText(document.getElementById("article-text"));
+    }"""
+    assert page.evaluate(read_back) == text
+
+    # A claim's full JSON is loaded when it is opened, and only then.
+    claim_json = re.compile(r"/api/v1/claims/\d+/$")
+    assert not [url for _, url, _ in requests if claim_json.search(url)]
+    with page.expect_response(lambda r: r.url.endswith(f"/api/v1/claims/{claims[0].pk}/")):
+        page.locator(f"#claim-list button.claim-item[data-claim-id='{claims[0].pk}']").click()
+    dialog = page.get_by_role("dialog", name=f"Claim #{claims[0].pk}")
+    expect(dialog.locator(".claim-quote")).to_have_text(claims[0].exact)
+    expect(dialog).to_be_focused()
+
+    # Live updates ask for the highlights again with their ETag: 304 while nothing changed.
+    with page.expect_response(lambda r: r.url.endswith("/highlights/") and r.status == 304, timeout=8000) as polled:
         pass
-    page.wait_for_timeout(300)
-    assert marks_text(page, kept.pk) == "大阪市 (Osaka)"
+    assert polled.value.request.headers["if-none-match"] == answer.value.headers["etag"]
+    # A colleague's new claim comes with the next one.
+    added = claim_create(article=article, user=reviewer, exact="2.4 million riders a day")
+    expect(page.locator(f"#article-text mark.claim[data-claim-id='{added.pk}']")).to_have_count(1, timeout=8000)
+    assert [url for method, url, _ in requests if method == "GET" and CLAIM_LISTS.search(url)] == []
     assert page.js_errors == []
