@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 
 from annotations import policy
 from annotations.access import teams_for_user
-from annotations.anchoring import ReaderDocument, render_reading_html
 from annotations.errors import ServiceError
 from annotations.models import ClaimStatus, Priority, Rating, SourceFormat, Stance
 from annotations.selectors.articles import articles_for_dashboard
 from annotations.selectors.claims import claims_for_article
+from annotations.selectors.reading import reading_html
 from annotations.services.article_import import article_import_url
 from annotations.services.articles import ArticleConflict, article_create, article_revise
 
@@ -140,9 +140,11 @@ def article_new(request: HttpRequest, team_slug: str) -> HttpResponse:
 @policy.performs(GET="article.read")
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     """The reading view. The article's text is in the page once, as HTML (the script reads the
-    reader text back from it); its claims come from the highlights API, drawn by the script."""
-    article = policy.article_for(request, article_id, defer=("source", "text"))  # the layout holds the text
-    document = ReaderDocument.from_json(article.layout) if article.layout else None
+    reader text back from it; the HTML is rendered once per revision, annotations.selectors.reading);
+    its claims come from the highlights API, drawn by the script."""
+    article = policy.article_for(request, article_id, defer=policy.ARTICLE_TEXTS)
+    reading = reading_html(article=article)
+    article.revision = reading.revision  # the revision the HTML shows, should one have been saved since
     ratings = Rating.objects.filter(scale__team_id=article.team_id).order_by("position")
     page_data = {
         "articleId": article.pk,
@@ -160,7 +162,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
         {
             "article": article,
             "team": article.team,
-            "reading_html": render_reading_html(document) if document else "",
+            "reading_html": reading.html,
             "can_revise": policy.refusal(
                 action="article.revise", membership=policy.Actor.of(request).membership(article.team_id)
             )
