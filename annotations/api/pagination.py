@@ -30,7 +30,7 @@ from annotations.api.serializers.common import query_integer
 from annotations.api.serializers.sql_json import RawJSON, Shape, query_sql, rows_sql
 
 DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 1000
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # Digits per key: below 2**63 for an id, and within year 9999 for a time in microseconds.
 KEY_DIGITS = {"int": 18, "datetime": 17}
