@@ -54,19 +54,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from render_highlights import SENTENCES  # noqa: E402  (the same kinds of text: scripts, emoji, marks)
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET_RATIO, TARGET_MS = 1.5, 400.0
 TEXT_SIZE = 1_000_000  # code points of reader text
 
-SENTENCES = [
-    "The council approved a budget of €1.2 billion on Thursday, the mayor’s office said.",
-    "Café owners said rents rose 14\u202f% in a year; the family 👨‍👩‍👧 runs the oldest bakery.",
-    "A delegation from 大阪市 said its metro carries 2.4 million riders a day.",
-    "The port director said «الميناء سيضاعف طاقته بحلول 2030» on the radio.",
-    "Opposition members 🇪🇺 claimed that *not one new bus* was ordered in 2025.",
-    "The debt is now **€640 million**, up from €410 million, see [the statement](https://example.org/s).",
-]
 
 # Records, in the page's own clock, when the reading view marks itself ready and the next frame.
 READY_PROBE = """
