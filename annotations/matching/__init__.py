@@ -1,0 +1,1 @@
+"""Matching claims to claims already checked, in any language."""
