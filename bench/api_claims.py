@@ -51,6 +51,7 @@ from django.utils import timezone  # noqa: E402
 from harness import (  # noqa: E402
     BackendCPU,
     Scenario,
+    database_url,
     dsn,
     free_port,
     http_get,
@@ -189,8 +190,7 @@ def fill_article(
 
 
 def gunicorn_env(database: str) -> dict[str, str]:
-    s = connection.settings_dict
-    url = f"postgresql://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{database}"
+    url = database_url(connection.settings_dict, database)
     return {
         **os.environ,
         "DATABASE_URL": url,

@@ -22,8 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 ROOT = Path(__file__).resolve().parents[1]
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -280,13 +282,27 @@ def machine(server_version: str) -> str:
     )
 
 
+def database_url(settings: dict[str, Any], name: str) -> str:
+    """A postgresql:// URL for database `name` on the server of Django's `settings`; a socket directory
+    (the embedded server's) goes in `?host=`, which django-environ and dj-database-url both pass on."""
+    options = settings.get("OPTIONS") or {}
+    user, password = quote(settings.get("USER") or "", safe=""), quote(settings.get("PASSWORD") or "", safe="")
+    host = settings.get("HOST") or options.get("host") or "127.0.0.1"
+    port = settings.get("PORT") or options.get("port") or 5432
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@/{name}?host={quote(host)}&port={port}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{name}"
+
+
 def dsn(settings: dict[str, Any], name: str) -> str:
-    """A libpq connection string for database `name` on the server of Django's `settings` (a DATABASES entry)."""
+    """A libpq connection string for database `name` on the server of Django's `settings` (a DATABASES
+    entry): its host and port, or the socket directory its OPTIONS name (the embedded server's)."""
+    options = settings.get("OPTIONS") or {}
     parts = {
         "dbname": name,
         "user": settings.get("USER") or "",
         "password": settings.get("PASSWORD") or "",
-        "host": settings.get("HOST") or "",
-        "port": str(settings.get("PORT") or ""),
+        "host": settings.get("HOST") or options.get("host") or "",
+        "port": str(settings.get("PORT") or options.get("port") or ""),
     }
-    return " ".join(f"{key}='{value}'" for key, value in parts.items() if value)
+    return make_conninfo(**{key: value for key, value in parts.items() if value})

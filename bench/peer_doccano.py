@@ -46,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 from harness import (  # noqa: E402
     BackendCPU,
     Scenario,
+    database_url,
     dsn,
     free_port,
     http_get,
@@ -140,11 +141,11 @@ def install_doccano() -> Path:
     return Path(found.stdout.strip())
 
 
-def doccano_env(database_url: str) -> dict[str, str]:
+def doccano_env(url: str) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": url,
         "SECRET_KEY": "bench-only-not-a-secret",
         "DEBUG": "False",
     }
@@ -179,17 +180,17 @@ def main() -> int:
         with psycopg.connect(server_dsn, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {DOCCANO_DB}")
             admin.execute(f"CREATE DATABASE {DOCCANO_DB}")
-        host, port_number = settings.get("HOST") or "127.0.0.1", settings.get("PORT") or 5432
-        doccano_url = (
-            f"postgres://{settings['USER']}:{settings['PASSWORD']}@{host}:{port_number}/{DOCCANO_DB}?sslmode=disable"
-        )
+        url = database_url(settings, DOCCANO_DB)
+        doccano_url = f"{url}{'&' if '?' in url else '?'}sslmode=disable"
         with tempfile.NamedTemporaryFile("w", suffix=".json") as data:
             json.dump({"text": body, "spans": offsets}, data)
             data.flush()
             loaded = subprocess.run(
                 [str(VENV / "bin" / "python"), "-c", DOCCANO_LOAD, data.name],
-                cwd=backend, env=doccano_env(doccano_url), capture_output=True, text=True, check=True,
+                cwd=backend, env=doccano_env(doccano_url), capture_output=True, text=True, check=False,
             )  # fmt: skip
+            if loaded.returncode != 0:
+                raise SystemExit(f"doccano could not load the document:\n{loaded.stderr}")
         ids = json.loads(loaded.stdout.strip().splitlines()[-1])
         with psycopg.connect(dsn(settings, DOCCANO_DB), autocommit=True) as db:
             db.execute("ANALYZE")

@@ -1,6 +1,6 @@
-// The reading view: highlights, marking claims from a selection, the sidebar,
-// the claim panel, live updates and following new revisions of the article. Pure logic
-// lives in claims.js, revisions.js and anchoring.js; DOM offsets in text-map.js; the
+// The reading view: highlights, marking claims from a selection, the sidebar, the claim
+// panel, live updates and following new revisions of the article (reader-revisions.js). Pure
+// logic lives in claims.js, revisions.js and anchoring.js; DOM offsets in text-map.js; the
 // server is reached through api.js.
 //
 // The page sends the article's text once, as HTML; the reader text is read back from it. The
@@ -23,11 +23,10 @@ import {
 } from "./claims.js";
 import { CodePointIndex } from "./codepoints.js";
 import { LivePoller } from "./live.js";
-import { markBody, refusedForRevision, revisionNotice, revisionPlan, revisionSummary } from "./revisions.js";
+import { revisionMethods } from "./reader-revisions.js";
+import { markBody, refusedForRevision } from "./revisions.js";
 import { Sidebar } from "./sidebar.js";
 import { clearHighlights, highlightMany, marksOf, rangeToOffsets, readerText } from "./text-map.js";
-
-const SWAP_ATTEMPTS = 3;
 
 class Reader {
   constructor(doc, page) {
@@ -215,117 +214,6 @@ class Reader {
     }, 30);
   }
 
-  // --- following revisions ----------------------------------------------------------------
-
-  /** The poller saw a newer revision: show it now, or once the reviewer is done. */
-  async onRevision(article) {
-    if (article.revision <= this.page.revision) return;
-    if (!this.pending || article.revision > this.pending.revision) this.pending = article;
-    await this.followRevision();
-  }
-
-  async followRevision({ force = false } = {}) {
-    const article = this.pending;
-    if (!article) return;
-    const plan = revisionPlan({
-      pageRevision: this.page.revision,
-      latestRevision: article.revision,
-      selecting: this.selecting(),
-      editing: this.panel.hasUnsavedEdits(),
-      force,
-    });
-    if (plan.action === "none") {
-      this.pending = null;
-      this.hideNotice();
-    } else if (plan.action === "defer") {
-      this.showNotice(revisionNotice(article.revision, plan.waitingFor));
-    } else {
-      await this.applyRevision(article);
-      // An even newer revision may have come in meanwhile.
-      if (this.pending && this.pending !== article) await this.followRevision();
-    }
-  }
-
-  /** Fetch the article now and follow it (after a mark refused for a newer revision). */
-  async fetchRevision({ force = false } = {}) {
-    try {
-      const article = await api(`articles/${this.page.articleId}/`);
-      if (article.revision <= this.page.revision) return;
-      this.live.revision = Math.max(this.live.revision, article.revision);
-      if (!this.pending || article.revision >= this.pending.revision) this.pending = article;
-      await this.followRevision({ force });
-    } catch (error) {
-      this.announce(`The article could not be reloaded: ${error.message}`);
-    }
-  }
-
-  async applyRevision(article) {
-    while (this.applying) await this.applying;
-    if (article.revision <= this.page.revision) return;
-    this.applying = this.swapRevision(article).finally(() => {
-      this.applying = null;
-    });
-    await this.applying;
-  }
-
-  /** The article's highlights with the article at their revision (it may have moved on since `article`). */
-  async highlightsWith(article) {
-    for (let attempt = 1; ; attempt += 1) {
-      const sentAt = performance.now();
-      const answer = await this.live.highlights({ fresh: true });
-      if (answer.revision <= article.revision || attempt === SWAP_ATTEMPTS) return { article, answer, sentAt };
-      article = await api(`articles/${this.page.articleId}/`);
-      this.live.revision = Math.max(this.live.revision, article.revision);
-    }
-  }
-
-  /** Show the revision's text with its claims as the server re-anchored them. */
-  async swapRevision(shown) {
-    if (typeof shown.reading_html !== "string") {
-      this.showNotice(`Revision ${shown.revision} of this article was saved. Reload the page to see it.`);
-      return;
-    }
-    let article;
-    let claims;
-    let sentAt;
-    try {
-      let answer;
-      ({ article, answer, sentAt } = await this.highlightsWith(shown));
-      if (answer.revision !== article.revision) throw new Error("the article kept changing");
-      claims = highlightsOf(answer);
-    } catch (error) {
-      this.showNotice(`Revision ${shown.revision} of this article was saved but could not be loaded (${error.message}). Try “Apply now” again.`);
-      this.live.revision = Math.min(this.live.revision, this.page.revision); // the next tick brings it again
-      this.live.etag = null;
-      return;
-    }
-    const selection = this.doc.getSelection();
-    if (selection && selection.rangeCount && this.root.contains(selection.anchorNode)) selection.removeAllRanges();
-    this.markButton.hidden = true;
-    this.pendingSpan = null;
-    this.root.innerHTML = article.reading_html;
-    this.page.revision = article.revision;
-    this.index = new CodePointIndex(article.text);
-    if (this.revisionLabel) this.revisionLabel.textContent = String(article.revision);
-    if (this.pending && this.pending.revision <= article.revision) this.pending = null;
-    if (!this.pending) this.hideNotice();
-    const arranged = this.replaceAll(claims, sentAt);
-    await this.refreshPanel();
-    this.announce(revisionSummary(article.revision, arranged));
-  }
-
-  showNotice(message) {
-    if (!this.notice.hidden && this.noticeText.textContent === message) return;
-    this.noticeText.textContent = message;
-    this.notice.hidden = false;
-    this.announce(message);
-  }
-
-  hideNotice() {
-    this.notice.hidden = true;
-    this.noticeText.textContent = "";
-  }
-
   // --- marking ----------------------------------------------------------------------------
 
   currentSpan() {
@@ -475,6 +363,8 @@ class Reader {
     });
   }
 }
+
+Object.assign(Reader.prototype, revisionMethods);
 
 const dataNode = document.getElementById("reader-data");
 if (dataNode && document.getElementById("article-text")) {

@@ -92,12 +92,6 @@ def _tags(header: str) -> list[str]:
     return [value.strip() for value in header.split(",") if value.strip()]
 
 
-def not_modified(request: Request, etag: str) -> bool:
-    """If-None-Match, compared weakly (RFC 9110 13.1.2)."""
-    tags = [tag.removeprefix("W/") for tag in _tags(request.headers.get("If-None-Match", ""))]
-    return "*" in tags or etag in tags
-
-
 def require_match(request: Request, data: Any, claim: Claim) -> None:
     """If-Match, compared strongly: the ETag of any representation of the current state, or the claim's
     version ("3"), as every other claim write takes it (README: versions on every write)."""

@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from annotations.api.claims import article_claims
 from annotations.api.permissions import Caller, caller
 from annotations.api.serializers.claim_json import claim_rows, claims_json
+from annotations.api.versions import if_none_match
 from annotations.api.w3c.containers import ContainerState, collection_json, page_json
 from annotations.api.w3c.model import annotation_json, comment_rows
 from annotations.api.w3c.protocol import (
@@ -47,7 +48,6 @@ from annotations.api.w3c.protocol import (
     W3CView,
     documented_answers,
     etag_of,
-    not_modified,
     prefer_includes,
     require_match,
 )
@@ -180,7 +180,7 @@ def _wants_iris(request: Request) -> bool:
 
 def _answer(request: Request, data: dict[str, Any], headers: dict[str, str]) -> Response:
     headers["ETag"] = etag_of(request, data)
-    if not_modified(request, headers["ETag"]):
+    if if_none_match(request, headers["ETag"]):
         return Response(status=304, headers=headers)
     return Response(data, headers=headers)
 
@@ -275,7 +275,7 @@ class _Annotation(W3CView):
 
     def _read(self, request: Request, annotation: dict[str, Any]) -> Response:
         etag = etag_of(request, annotation)
-        if not_modified(request, etag):
+        if if_none_match(request, etag):
             return Response(status=304, headers={"ETag": etag})
         return Response(annotation, headers={"ETag": etag})
 

@@ -29,12 +29,12 @@ asserted complete):
 
 Each request (each stateful sequence) runs inside a savepoint that is rolled back, so no DELETE
 can empty the world the next one needs. Where the schema cannot say which values exist, the
-valid parts of a request are pointed at real ones (`_real`): path ids and referenced ids, the
+valid parts of a request are pointed at real ones (`real_request`, in schema_world.py): path ids and referenced ids, the
 current version, a quote the article holds, a link that leads to a page, the team's own rating
 scale (which must keep the ratings verdicts use).
 
 The W3C Web Annotation writes are described by the JSON Schemas the views enforce
-(annotations/api/w3c/shapes.py); `_real_annotation` points a valid annotation at the passage the
+(annotations/api/w3c/shapes.py); `real_annotation` points a valid annotation at the passage the
 article holds and, for PUT, at the annotation as it is (what PUT must send back unchanged).
 A path no route matches (an id that is not a number) is the API's JSON 404 too
 (workbench.middleware.ApiNotFoundMiddleware), so it is checked like every other answer.
@@ -59,10 +59,9 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.test import APIClient
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -70,41 +69,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotations.api.auth import token_hash
 from annotations.api.errors import error_body
-from annotations.api.serializers.common import MAX_ID, ErrorBody, ErrorOut
-from annotations.api.w3c import views as w3c_views
-from annotations.models import (
-    ApiToken,
-    Article,
-    Claim,
-    Membership,
-    Rating,
-    Source,
-    TokenKind,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from annotations.api.serializers.common import ErrorBody, ErrorOut
 from annotations.services.api_keys import api_token_create, team_api_key_create
-from annotations.services.comments import comment_add
-from annotations.services.verdicts import verdict_propose
+from tests.annotations.api.schema_world import MEMBER, OUTSIDER, TOKENS, build_world, real_request
 from tests.annotations.sources_server import SourceServer, serving
-from tests.factories import (
-    ARTICLE_SOURCE,
-    ArticleFactory,
-    ClaimFactory,
-    MembershipFactory,
-    TeamFactory,
-    UserFactory,
-    rating,
-)
 
 PRECONDITION_STATUSES = ["400", "401", "403", "406", "415", "422", "428"]
 """A missing required header: schemathesis' defaults, and 428 for a missing If-Match (RFC 6585)."""
 
-# The credentials schemathesis sends: a member of the team (an admin), and a member of another team.
-MEMBER, OUTSIDER = "member", "outsider"
-TOKENS = {MEMBER: "fcw_schemathesis_member_not_a_secret", OUTSIDER: "fcw_schemathesis_outsider_not_a_secret"}
 IDENTITIES = Path(tempfile.mkdtemp(prefix="workbench-schemathesis-")) / "identities.json"
 atexit.register(shutil.rmtree, IDENTITIES.parent, ignore_errors=True)
 IDENTITIES.write_text(
@@ -205,207 +178,15 @@ def world(db: None, settings: Any, tmp_path: Any, pages: SourceServer) -> Iterat
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield _world(pages)
+        yield build_world(pages)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def _token(user: Any, identity: str) -> None:
-    plaintext = TOKENS[identity]
-    ApiToken.objects.create(
-        kind=TokenKind.PERSONAL, name=identity, user=user, prefix=plaintext[:12], key_hash=token_hash(plaintext)
-    )
-
-
-def _world(pages: SourceServer) -> dict[str, Any]:
-    team = TeamFactory()
-    admin = MembershipFactory(team=team, user=UserFactory(), role="admin").user
-    reviewer = MembershipFactory(team=team, user=UserFactory(), role="reviewer").user
-    outsider = MembershipFactory(user=UserFactory(), role="admin").user
-    ClaimFactory(article=ArticleFactory(team=Membership.objects.get(user=outsider).team), exact="flood wall")
-    article = ArticleFactory(team=team, canonical_url="https://news.example.org/wall")
-    claim = ClaimFactory(article=article, exact="flood wall")
-    earlier = ClaimFactory(article=article, exact="council")
-    source = Source.objects.create(team=team, claim=claim, url="https://example.org/r", stance="supports")
-    verdict_propose(claim=claim, user=admin, rating=rating(team, "True"), summary="Yes.")
-    comment_add(claim=claim, user=admin, body="Looks right.")
-    _token(admin, MEMBER)
-    _token(outsider, OUTSIDER)
-    spare = api_token_create(user=admin, name="spare")
-    endpoint = WebhookEndpoint.objects.create(
-        team=team, url="https://hooks.example.org/in", events=["verdict.published"], secret="s" * 32
-    )
-    WebhookDelivery.objects.create(team=team, endpoint=endpoint, event="verdict.published", payload={})
-    start = article.text.index("council")
-    ids = {
-        "team_id": team.pk,
-        "article_id": article.pk,
-        "claim_id": claim.pk,
-        "source_id": source.pk,
-        "token_id": spare.token.pk,
-        "endpoint_id": endpoint.pk,
-        "member_id": Membership.objects.get(team=team, user=reviewer).pk,
-        "number": 0,
-    }
-    return {
-        "team": team,
-        "admin": admin,
-        "ids": ids,
-        "claim": claim,
-        "article": article,
-        # Body fields that name rows or must match the world, by name.
-        "body": {
-            "team": team.pk,
-            "assignee": reviewer.pk,
-            "rating": rating(team, "False").pk,
-            "earlier": earlier.pk,
-            "exact": "council",
-            # Text with readable words (whatever its format), which keeps the quote claims are marked on.
-            "source": ARTICLE_SOURCE,
-            "start": start,
-            "end": start + len("council"),
-            "ratings": [
-                {"id": r.pk, "label": r.label, "value": r.value, "color": r.color}
-                for r in Rating.objects.filter(scale__team=team).order_by("position")
-            ],
-        },
-        # A link that leads somewhere, by operation: the page to import, the webhook to call, a report.
-        "links": {
-            "/api/v1/articles/": pages.loopback("/report"),
-            "/api/v1/teams/{team_id}/webhooks/": "https://localhost/hook",
-            "annotations": article.canonical_url,
-            "": "https://example.org/report",
-        },
-    }
-
-
-def _valid(case: Any, location: ParameterLocation) -> bool:
-    return not (case.meta is not None and case.meta.is_negative_at(location))
-
-
-def _real(case: Any, world: dict[str, Any], *, paths: bool = True) -> None:
-    """Point the valid parts of a request at real rows, the current versions and links that lead somewhere.
-
-    A schema can say what an id, a version or a link looks like, not which ones exist; nor rules
-    over a whole list (a rating scale keeps the ratings verdicts use, its labels unique).
-    """
-    if paths and case.path_parameters and _valid(case, ParameterLocation.PATH):
-        case.path_parameters = {name: world["ids"].get(name, value) for name, value in case.path_parameters.items()}
-    claim_id = _row_id((case.path_parameters or {}).get("claim_id")) or world["claim"].pk
-    version = Claim.objects.filter(pk=claim_id).values_list("version", flat=True).first() or 1
-    if "If-Match" in case.headers and _valid(case, ParameterLocation.HEADER):
-        case.headers["If-Match"] = f'"{version}"'
-    if case.path == "/api/v1/queues/" and case.query and _valid(case, ParameterLocation.QUERY):
-        # The queues' cursor is opaque (annotations/selectors/queues.py): only one it issued is valid.
-        case.query = {**{k: v for k, v in case.query.items() if k != "cursor"}, "team": world["ids"]["team_id"]}
-    if isinstance(case.body, dict) and _valid(case, ParameterLocation.BODY):
-        link = world["links"].get(case.path, world["links"][""])
-        real = {
-            **world["body"],
-            "version": version,
-            "revision": Article.objects.filter(pk=world["article"].pk).values_list("revision", flat=True).first() or 1,
-            "url": link,
-            "canonical_url": link,
-            "claims": [{"id": world["claim"].pk, "version": version}],
-        }
-        if "username" in case.body:
-            real["username"] = UserFactory().username  # someone not yet a member
-        if case.path in ANNOTATION_WRITES:
-            _real_annotation(case, world)
-        else:
-            case.body = {name: real.get(name, value) for name, value in case.body.items()}
-
-
-ANNOTATION_WRITES = {
-    "/api/v1/articles/{article_id}/annotations/",
-    "/api/v1/articles/{article_id}/annotations/{claim_id}",
-}
-WRITTEN_BY_THE_SERVER = ("id", "canonical", "via", "created", "modified", "generated", "creator", "generator")
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _row_id(value: Any) -> int | None:
-    """A path parameter that can name a row (a generated one may be "null,null" or past bigint)."""
-    number = value if isinstance(value, int) else int(value) if isinstance(value, str) and value.isdigit() else 0
-    return number if 0 < number <= MAX_ID else None
-
-
-def _annotation_now(article_id: int | None, claim_id: int | None) -> dict[str, Any]:
-    """The annotation as GET shows it ({} if there is none), read by calling the view (Django's test
-    Client would put back the connection handling the `world` fixture takes away)."""
-    if article_id is None or claim_id is None:
-        return {}
-    url = f"/api/v1/articles/{article_id}/annotations/{claim_id}"
-    request = APIRequestFactory().get(url, HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {TOKENS[MEMBER]}")
-    response = w3c_views.AnnotationDetail.as_view()(request, article_id=article_id, claim_id=claim_id)
-    response.render()
-    annotation: dict[str, Any] = json.loads(response.content) if response.status_code == 200 else {}
-    return annotation
-
-
-def _real_annotation(case: Any, world: dict[str, Any]) -> None:
-    """A valid Web Annotation, made to name what exists: the article's passage "council" (its quote and
-    span), a report's link for a new source, at most one restated claim; for PUT, the annotation's
-    identities, target and written bodies as they are, which PUT keeps."""
-    article, body = world["article"], dict(case.body)
-    text, start = article.text, world["body"]["start"]
-    end = world["body"]["end"]
-    if case.method.upper() == "PUT":
-        ids = {name: _row_id(value) for name, value in (case.path_parameters or {}).items()}
-        current = _annotation_now(ids.get("article_id"), ids.get("claim_id"))
-        if not current:
-            return  # no such annotation (deleted, or another article's): the answer is a 404
-        for name in WRITTEN_BY_THE_SERVER:
-            if name in body:
-                if name in current:
-                    body[name] = current[name]
-                else:
-                    del body[name]
-        body["target"] = current["target"]
-        if "bodyValue" in body:
-            body["body"] = [{"type": "TextualBody", "value": body.pop("bodyValue")}]
-        written = [
-            item
-            for item in current.get("body", [])
-            if not (item.get("type") == "TextualBody" and item.get("purpose") == "describing")
-        ]
-    else:
-        written = []
-        for target in _listed(body["target"]):
-            if "source" in target:
-                source = world["links"]["annotations"]
-                target["source"] = {**target["source"], "id": source} if isinstance(target["source"], dict) else source
-            for selector in _listed(target["selector"]):
-                if selector["type"] == "TextQuoteSelector":
-                    selector["exact"] = text[start:end]
-                    selector.update(prefix=text[max(0, start - 32) : start], suffix=text[end : end + 32])
-                else:
-                    selector.update(start=start, end=end)
-    if "body" in body:
-        new, restated = [], 0
-        for item in _listed(body["body"]):
-            if "created" in item:
-                continue  # a written body: the real ones are sent back below
-            if "source" in item:
-                item["source"] = world["links"][""]
-            elif "commenting" not in _listed(item.get("purpose")):
-                restated += 1
-                if restated > 1:
-                    continue
-            new.append(item)
-        body["body"] = written + new
-    elif written:
-        body["body"] = written
-    case.body = body
-
-
 @schema.parametrize()
 def test_api_conforms_to_its_schema(case: Any, world: dict[str, Any]) -> None:
-    _real(case, world)
+    real_request(case, world)
     with rolled_back():
         case.call_and_validate(checks=ALL_CHECKS)
 
@@ -447,7 +228,7 @@ def test_stateful_sequences_follow_the_links(world: dict[str, Any]) -> None:
                 name: value if str(value) in self.seen else ids.get(name, value)
                 for name, value in (case.path_parameters or {}).items()
             }
-            _real(case, world, paths=False)
+            real_request(case, world, paths=False)
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)

@@ -20,7 +20,7 @@ from annotations.api.w3c import views as webannotation
 from annotations.models import Claim, Comment, Source
 from annotations.services.comments import comment_add
 from annotations.services.verdicts import verdict_propose
-from tests.annotations.api.test_webannotation_model import ANNO, check_annotation, nquads
+from tests.annotations.api.w3c_model import ANNO, check_annotation, nquads
 from tests.factories import ClaimFactory, rating
 
 pytestmark = pytest.mark.django_db
