@@ -61,6 +61,14 @@ def container_context(request: AnyRequest) -> list[str]:
 _XSD_DATETIME = rdflib.XSD.dateTime
 
 
+def _writable(term: Any) -> Any:
+    """A term as Turtle writes it: rdflib rewrites "…Z" as "…+00:00", and the model wants UTC written
+    with "Z" in every serialization."""
+    if isinstance(term, rdflib.Literal) and term.datatype == _XSD_DATETIME and isinstance(term.value, datetime):
+        return rdflib.Literal(xsd_datetime(term.value), datatype=_XSD_DATETIME, normalize=False)
+    return term
+
+
 def turtle(document: Mapping[str, Any], *, request: Request) -> bytes:
     """The JSON-LD document as Turtle, its contexts read from the shipped copies (nothing is fetched)."""
     contexts = local_contexts(request)
@@ -74,12 +82,11 @@ def turtle(document: Mapping[str, Any], *, request: Request) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # rdflib 7's parser uses its own ConjunctiveGraph
         graph.parse(data=json.dumps(inline), format="json-ld")
-    for subject, predicate, value in list(graph):
-        # rdflib rewrites "…Z" as "…+00:00"; the model wants UTC written with "Z" in every serialization.
-        if isinstance(value, rdflib.Literal) and value.datatype == _XSD_DATETIME and isinstance(value.value, datetime):
-            graph.remove((subject, predicate, value))
-            lexical = xsd_datetime(value.value)
-            graph.add((subject, predicate, rdflib.Literal(lexical, datatype=_XSD_DATETIME, normalize=False)))
+    for triple in list(graph):
+        written = tuple(_writable(term) for term in triple)
+        if written != triple:
+            graph.remove(triple)
+            graph.add(written)
     for prefix, namespace in (("oa", "http://www.w3.org/ns/oa#"), ("as", "http://www.w3.org/ns/activitystreams#")):
         graph.bind(prefix, namespace)
     graph.bind("schema", "http://schema.org/", replace=True)

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 
 from annotations.api.w3c.agents import person_json, software_json
 from annotations.api.w3c.contexts import annotation_context
-from annotations.api.w3c.values import annotation_id, article_target_source, canonical_id, xsd_datetime
+from annotations.api.w3c.values import annotation_id, article_target_source, canonical_id, iri, xsd_datetime
 from annotations.models import Article, Comment, SnapshotStatus, Stance
 
 STANCE_PURPOSE = {Stance.SUPPORTS: "linking", Stance.REFUTES: "questioning", Stance.CONTEXT: "describing"}
@@ -80,7 +80,7 @@ def _bodies(request: Request, claim: Mapping[str, Any], comments: Sequence[Mappi
                 {
                     "type": "SpecificResource",
                     "purpose": STANCE_PURPOSE.get(Stance(source["stance"]), "linking"),
-                    "source": source["url"],
+                    "source": iri(source["url"]),
                 },
                 description=source["note"],
                 state=_preserved(request, source["snapshot"]),

@@ -37,8 +37,9 @@ def _just(*values: str) -> dict[str, Any]:
     return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": 1}]}
 
 
-IRI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f]+$", "maxLength": 2000}
-"""An absolute IRI: a scheme, a colon, and no white space or control character (http, https, urn:uuid:…)."""
+IRI = {"type": "string", "pattern": r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20\x7f<>"{}|\\^`]+$', "maxLength": 2000}
+"""An absolute IRI (RFC 3987): a scheme, a colon, and none of white space, control characters or
+`<>"{}|\\^``, which no IRI holds (and Turtle could not write)."""
 TEXT = {"type": "string", "not": {"pattern": "\u0000"}}
 """Text: PostgreSQL stores no NUL character (the JSON parser refuses one anywhere)."""
 LINK = {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f-\x9f]+$", "maxLength": 2000}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -27,5 +29,19 @@ def canonical_id(request: AnyRequest, claim_id: int) -> str:
     return request.build_absolute_uri(reverse("api-claim-annotation", args=[claim_id]))
 
 
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
+def iri(link: str) -> str:
+    """A link as an IRI: a link kept as someone typed it may hold characters no IRI does (a space, a
+    quote mark), which JSON-LD processors drop and Turtle cannot write; they are percent-encoded, as
+    the fetcher does."""
+    return _NOT_IN_IRIS.sub(lambda found: quote(found.group(), safe=""), link)
+
+
 def article_target_source(request: AnyRequest, article: Article) -> str:
-    return article.canonical_url or request.build_absolute_uri(reverse("api-article", args=[article.pk]))
+    return (
+        iri(article.canonical_url)
+        if article.canonical_url
+        else request.build_absolute_uri(reverse("api-article", args=[article.pk]))
+    )

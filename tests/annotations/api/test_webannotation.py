@@ -136,6 +136,22 @@ def test_turtle_is_the_same_graph_as_the_json_ld(api: APIClient, world: dict[str
     assert len(from_turtle) > 5 and isomorphic(from_turtle, from_json_ld)
 
 
+def test_a_link_kept_with_characters_no_iri_holds_is_written_as_an_iri(api: APIClient, world: dict[str, Any]) -> None:
+    """A cited link is kept as typed (the fetcher percent-encodes it); the annotation gives it as an IRI,
+    so JSON-LD processing keeps it and Turtle can write it."""
+    claim = world["claim"]
+    Source.objects.create(
+        team=claim.team, claim=claim, url='https://example.org/report "final" {v2}', stance="supports"
+    )
+    url = f"/api/v1/articles/{claim.article_id}/annotations/{claim.pk}"
+    encoded = "https://example.org/report%20%22final%22%20%7Bv2%7D"
+    assert encoded in [body.get("source") for body in api.get(url).json()["body"]]
+    ttl = api.get(url, HTTP_ACCEPT="text/turtle")
+    assert ttl.status_code == 200
+    graph = rdflib.Graph().parse(data=ttl.content.decode(), format="turtle")
+    assert [str(term) for term in graph.objects() if "example.org/report" in str(term)] == [encoded]
+
+
 # --- 4. Containers -------------------------------------------------------------------------------
 
 
