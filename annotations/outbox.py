@@ -1,12 +1,13 @@
 """The outbox between the services and the queue.
 
 Services record work as rows, in their own transaction: a pending snapshot to fetch, a source whose
-evidence is to be found, a pending webhook delivery to send. `queue_on_commit` sends the task once
-the transaction has committed; if the broker is down then, the row stays as it is and the request
-still succeeds. `sweep` (run by beat every OUTBOX_SWEEP_SECONDS) sends what is due or was missed:
-work recorded while the broker was down, retries whose time has come, tasks a killed worker lost.
-Retries are rows with a due time, never tasks waiting in the broker, so Redis' visibility timeout
-cannot hand them out twice; the status guard of each task makes a duplicate harmless anyway.
+evidence is to be found, a pending webhook delivery to send, a review feed whose next read has come.
+`queue_on_commit` sends the task once the transaction has committed; if the broker is down then, the
+row stays as it is and the request still succeeds. `sweep` (run by beat every OUTBOX_SWEEP_SECONDS)
+sends what is due or was missed: work recorded while the broker was down, retries whose time has
+come, tasks a killed worker lost. Retries are rows with a due time, never tasks waiting in the
+broker, so Redis' visibility timeout cannot hand them out twice; the status guard of each task makes
+a duplicate harmless anyway.
 
 Task names, not task functions: services do not import tasks.
 """
@@ -25,13 +26,29 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import DeliveryStatus, Snapshot, SnapshotStatus, Source, WebhookDelivery
+from annotations.models import (
+    ClaimEmbedding,
+    DeliveryStatus,
+    ExternalReview,
+    ReviewFeed,
+    Snapshot,
+    SnapshotStatus,
+    Source,
+    SuggestionModel,
+    SuggestionScan,
+    WebhookDelivery,
+)
 
 logger = logging.getLogger(__name__)
 
 FETCH = "annotations.fetch_snapshot"
 EVIDENCE = "annotations.check_evidence"
 DELIVER = "annotations.deliver_webhook"
+EMBED_CLAIM = "annotations.embed_claim"
+EMBED_REVIEW = "annotations.embed_review"
+SUGGEST = "annotations.suggest_claims"
+REFIT_SUGGESTIONS = "annotations.refit_suggestions"
+REFRESH_FEED = "annotations.refresh_review_feed"
 # A task sent but not started within this time is sent again (a worker lost it).
 REQUEUE_AFTER = datetime.timedelta(minutes=5)
 SWEEP_BATCH = 500
@@ -49,6 +66,11 @@ _KINDS = {
     FETCH: _Kind(FETCH, "fetch", Snapshot),
     EVIDENCE: _Kind(EVIDENCE, "fetch", Source, queued_at="evidence_queued_at"),
     DELIVER: _Kind(DELIVER, "webhooks", WebhookDelivery),
+    EMBED_CLAIM: _Kind(EMBED_CLAIM, "embed", ClaimEmbedding),
+    EMBED_REVIEW: _Kind(EMBED_REVIEW, "embed", ExternalReview),
+    SUGGEST: _Kind(SUGGEST, "default", SuggestionScan),
+    REFIT_SUGGESTIONS: _Kind(REFIT_SUGGESTIONS, "default", SuggestionModel),
+    REFRESH_FEED: _Kind(REFRESH_FEED, "fetch", ReviewFeed),
 }
 
 
@@ -94,11 +116,20 @@ def due(task: str, *, now: datetime.datetime | None = None) -> list[int]:
         waiting = Q(status=SnapshotStatus.PENDING) & (Q(deadline_at__isnull=True) | Q(deadline_at__lte=now))
         expired = Q(status=SnapshotStatus.FETCHING, deadline_at__lt=now)  # its worker died: take it over
         rows = Snapshot.objects.filter((waiting & fresh) | expired)
+    elif task == REFRESH_FEED:
+        # A feed is due on its schedule; one being read is due again only once its read's deadline passed.
+        rows = ReviewFeed.objects.filter(fresh, next_refresh_at__lte=now)
+    elif task in (EMBED_CLAIM, EMBED_REVIEW):
+        rows = _KINDS[task].model._default_manager.filter(fresh, pending=True)
+    elif task == SUGGEST:
+        rows = SuggestionScan.objects.filter(fresh, pending=True)
+    elif task == REFIT_SUGGESTIONS:
+        rows = SuggestionModel.objects.filter(fresh, refit_pending=True)
     else:
         waiting = Q(status=DeliveryStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         expired = Q(status=DeliveryStatus.SENDING, next_attempt_at__lt=now)
         rows = WebhookDelivery.objects.filter((waiting & fresh) | expired)
-    return list(rows.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
 def sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -27,7 +27,19 @@ from django.http import Http404, HttpRequest
 
 from annotations.access import ROLE_RANK
 from annotations.errors import Conflict, NotAllowed
-from annotations.models import ApiToken, Article, Claim, ClaimStatus, Membership, Role, Snapshot, Team
+from annotations.models import (
+    ApiToken,
+    Article,
+    Claim,
+    ClaimStatus,
+    ExternalReview,
+    Membership,
+    ReviewFeed,
+    Role,
+    Snapshot,
+    Suggestion,
+    Team,
+)
 
 if TYPE_CHECKING:
     from annotations.selectors.workflow import Transition
@@ -95,9 +107,12 @@ _RULES: tuple[Rule, ...] = (
     Rule("snapshot.read", "Open a stored copy of a source", team_key=False),
     Rule("queue.read", "Work through the review queues"),
     Rule("member.read", "See the team's members, rating scale and settings"),
+    Rule("external_review.read", "See the other fact-checkers' reviews the team imported, and their feeds"),
     # Annotating and researching.
     Rule("article.create", "Add an article"),
     Rule("claim.create", "Mark a claim"),
+    Rule("suggestion.read", "Read the claims suggested in an article", team_key=True),
+    Rule("suggestion.decide", "Accept a suggested claim (marking it) or dismiss it"),
     Rule(
         "claim.edit_wording",
         "Edit a claim's restated wording, claimant and date",
@@ -116,10 +131,17 @@ _RULES: tuple[Rule, ...] = (
     Rule("article.revise", "Replace an article's text with a new revision", role=Role.EDITOR),
     Rule("claim.plan", "Set a claim's priority, due date and assignee", role=Role.EDITOR),
     Rule("queue.bulk_assign", "Assign many claims at once", role=Role.EDITOR),
+    Rule("suggestions.manage", "Turn the team's claim suggestions on or off", role=Role.EDITOR),
+    Rule("workflow.edit", "Change the team's workflow settings (each as its own action allows)", role=Role.EDITOR),
+    Rule(
+        "external_review.manage",
+        "Import other fact-checkers' ClaimReview, and add, read again or remove the feeds it comes from",
+        role=Role.EDITOR,
+    ),
     # Administering the team.
     Rule("member.manage", "Add and remove members, change roles", role=Role.ADMIN),
     Rule("rating_scale.manage", "Change the rating scale", role=Role.ADMIN),
-    Rule("workflow.manage", "Change the default time before a claim is due", role=Role.ADMIN),
+    Rule("workflow.manage", "Change the default due time and the match threshold", role=Role.ADMIN),
     Rule("team_key.manage", "Issue and revoke the team's read-only API keys", role=Role.ADMIN),
     Rule("webhook.manage", "Register webhooks and read their deliveries", role=Role.ADMIN),
 )
@@ -387,6 +409,40 @@ def snapshot_for(request: Any, snapshot_id: int) -> Snapshot:
         raise Http404("No such snapshot.")
     _allow(actor, request_action(request), snapshot.team_id)
     return snapshot
+
+
+def suggestion_for(request: Any, suggestion_id: int) -> Suggestion:
+    """A claim suggestion, with the request's declared action checked; a team that turned
+    suggestions off has none to show."""
+    actor = Actor.of(request)
+    suggestion = (
+        Suggestion.objects.select_related("team")
+        .filter(pk=suggestion_id, team__in=actor.team_ids(), team__suggestions_enabled=True)
+        .first()
+    )
+    if suggestion is None:
+        raise Http404("No such suggestion.")
+    _allow(actor, request_action(request), suggestion.team_id)
+    return suggestion
+
+
+def review_feed_for(request: Any, feed_id: int) -> ReviewFeed:
+    actor = Actor.of(request)
+    feed = ReviewFeed.objects.select_related("team").filter(pk=feed_id, team__in=actor.team_ids()).first()
+    if feed is None:
+        raise Http404("No such review feed.")
+    _allow(actor, request_action(request), feed.team_id)
+    return feed
+
+
+def external_review_for(request: Any, review_id: int) -> ExternalReview:
+    actor = Actor.of(request)
+    reviews = ExternalReview.objects.select_related("team").defer("data", "vector")
+    review = reviews.filter(pk=review_id, team__in=actor.team_ids()).first()
+    if review is None:
+        raise Http404("No such imported review.")
+    _allow(actor, request_action(request), review.team_id)
+    return review
 
 
 def transition_rule(transition: Transition) -> Rule:

@@ -118,7 +118,7 @@ class WorkerProcess:
                 "--loglevel=INFO",
                 "--concurrency=2",
                 "-Q",
-                "default,fetch,webhooks",
+                "default,fetch,webhooks,embed",
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

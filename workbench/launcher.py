@@ -46,7 +46,7 @@ def main() -> int:
     celery = [PYTHON, "-m", "celery", "-A", "workbench"]
     commands = {
         "web": [*manage, "runserver", f"{host}:{port}"],
-        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-Q", "default,fetch,webhooks"],
+        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-Q", "default,fetch,webhooks,embed"],
         "beat": [*celery, "beat", "--loglevel=INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}

@@ -103,6 +103,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets two test runs share one server (e.g. DATABASE_TEST_NAME=test_workbench_2).
 DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default="") or None}
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# A streaming replica for the heavy read-only searches (workbench.databases). In tests it mirrors
+# the test database, as a replica would.
+_replica_url = env.str("DATABASE_REPLICA_URL", default="")
+if _replica_url:
+    DATABASES["replica"] = {
+        **env.db_url_config(_replica_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DATABASE_ROUTERS = ["workbench.databases.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -270,6 +282,10 @@ FETCH_RETRY_BACKOFF_SECONDS = env.float("FETCH_RETRY_BACKOFF_SECONDS", default=3
 FETCH_ALLOW_PRIVATE_HOSTS = env.list("FETCH_ALLOW_PRIVATE_HOSTS", default=[])
 if FETCH_ALLOW_PRIVATE_HOSTS and not DEBUG:
     raise ImproperlyConfigured("FETCH_ALLOW_PRIVATE_HOSTS is for tests only and is refused in production.")
+# Other fact-checkers' ClaimReview feeds ("Checked elsewhere") are read again this often.
+REVIEW_FEED_REFRESH_HOURS = env.float("REVIEW_FEED_REFRESH_HOURS", default=24.0)
+if REVIEW_FEED_REFRESH_HOURS <= 0:
+    raise ImproperlyConfigured("REVIEW_FEED_REFRESH_HOURS must be a positive number of hours.")
 
 # --- REST API (annotations/api). -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,4 +1,4 @@
-"""Team settings over the API: members and roles, the rating scale, the default due time.
+"""Team settings over the API: members and roles, the rating scale, the default due time, the match threshold.
 
 Any member reads them; admins change them (the routes' policy actions say so). Thin views: each
 validates its input, calls one service and shapes the answer.
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -19,22 +20,25 @@ from rest_framework.views import APIView
 
 from annotations import policy
 from annotations.api.serializers.common import (
+    BooleanIn,
     ChoiceIn,
     ErrorOut,
     Input,
     IntegerIn,
+    NumberIn,
     ScaleRatingOut,
     TextIn,
     UserOut,
     id_in,
 )
-from annotations.models import Membership, Rating, Role
+from annotations.models import Membership, Rating, Role, Team
+from annotations.services.suggestions import team_suggestions_set
 from annotations.services.workflow import (
     rating_scale_update,
-    team_default_due_days_set,
     team_member_add,
     team_member_remove,
     team_member_set_role,
+    team_workflow_update,
 )
 
 
@@ -164,35 +168,61 @@ class TeamRatingScale(APIView):
         return Response({"ratings": [_rating_json(r) for r in ratings]})
 
 
-class DueDaysInput(Input):
-    default_due_days = IntegerIn(min_value=1, max_value=365)
+class WorkflowSettingsInput(Input):
+    default_due_days = IntegerIn(required=False, min_value=1, max_value=365)
+    similarity_threshold = NumberIn(
+        required=False,
+        min_value=0,
+        max_value=1,
+        help_text='The match score (0–1) an earlier claim needs to be shown under "Already checked?".',
+    )
+    suggestions_enabled = BooleanIn(
+        required=False, help_text="Suggest check-worthy claims in the team's articles (editors change it)."
+    )
 
 
 class WorkflowSettingsOut(serializers.Serializer[dict[str, Any]]):
     default_due_days = serializers.IntegerField()
+    similarity_threshold = serializers.FloatField(min_value=0, max_value=1)
+    suggestions_enabled = serializers.BooleanField()
     role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role.")
 
 
-class TeamWorkflowSettings(APIView):
-    """GET/PATCH {"default_due_days"}: the days a claim has after assignment (admin changes it)."""
+def _workflow_json(team: Team, membership: Membership) -> dict[str, Any]:
+    return {
+        "default_due_days": team.default_due_days,
+        "similarity_threshold": team.similarity_threshold,
+        "suggestions_enabled": team.suggestions_enabled,
+        "role": membership.role,
+    }
 
-    policy = {"GET": "member.read", "PATCH": "workflow.manage"}
+
+class TeamWorkflowSettings(APIView):
+    """GET/PATCH {"default_due_days"?, "similarity_threshold"?}: the days a claim has after assignment and the
+    match score "Already checked?" asks of earlier claims (admin changes them)."""
+
+    policy = {"GET": "member.read", "PATCH": "workflow.edit"}
 
     @extend_schema(responses=WorkflowSettingsOut)
     def get(self, request: Request, team_id: int) -> Response:
         membership = policy.membership_for(request, team_id=team_id)
-        return Response({"default_due_days": membership.team.default_due_days, "role": membership.role})
+        return Response(_workflow_json(membership.team, membership))
 
-    @extend_schema(request=DueDaysInput, responses=WorkflowSettingsOut)
+    @extend_schema(request=WorkflowSettingsInput, responses=WorkflowSettingsOut)
     def patch(self, request: Request, team_id: int) -> Response:
         membership = policy.membership_for(request, team_id=team_id)
-        data = DueDaysInput(data=request.data)
+        data = WorkflowSettingsInput(data=request.data)
         data.is_valid(raise_exception=True)
         assert isinstance(request.user, User)
-        team = team_default_due_days_set(
-            team=membership.team, user=request.user, days=data.validated_data["default_due_days"]
-        )
-        return Response({"default_due_days": team.default_due_days, "role": membership.role})
+        fields = dict(data.validated_data)
+        suggestions_enabled = fields.pop("suggestions_enabled", None)
+        with transaction.atomic():
+            team = membership.team
+            if fields:
+                team = team_workflow_update(team=team, user=request.user, **fields)
+            if suggestions_enabled is not None:
+                team = team_suggestions_set(team=team, user=request.user, enabled=suggestions_enabled)
+        return Response(_workflow_json(team, membership))
 
 
 __all__ = ["TeamMember", "TeamMembers", "TeamRatingScale", "TeamWorkflowSettings"]

@@ -74,16 +74,56 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sources/<int:source_id>/refetch/", sources.SourceRefetch.as_view(), name="api-source-refetch"),
 ]
 
+# --- Claim suggestions (annotations/api/suggestions.py). ---
+from annotations.api import suggestions  # noqa: E402
+
+urlpatterns += [
+    path(
+        "articles/<int:article_id>/suggestions/",
+        suggestions.ArticleSuggestionList.as_view(),
+        name="api-article-suggestions",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/accept/", suggestions.SuggestionAccept.as_view(), name="api-suggestion-accept"
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/dismiss/",
+        suggestions.SuggestionDismiss.as_view(),
+        name="api-suggestion-dismiss",
+    ),
+]
+
 # --- Workflow (annotations/api/workflow.py) and team settings (annotations/api/team_settings.py). ---
-from annotations.api import team_settings, workflow  # noqa: E402
+from annotations.api import similar, team_settings, workflow  # noqa: E402
 
 urlpatterns += [
     path("claims/<int:claim_id>/transitions/", workflow.ClaimTransitions.as_view(), name="api-claim-transitions"),
-    path("claims/<int:claim_id>/similar/", workflow.ClaimSimilar.as_view(), name="api-claim-similar"),
+    path("claims/<int:claim_id>/similar/", similar.ClaimSimilar.as_view(), name="api-claim-similar"),
     path("queues/", workflow.QueueList.as_view(), name="api-queues"),
     path("queues/bulk-assign/", workflow.QueueBulkAssign.as_view(), name="api-queues-bulk-assign"),
     path("teams/<int:team_id>/members/", team_settings.TeamMembers.as_view(), name="api-team-members"),
     path("teams/<int:team_id>/members/<int:member_id>/", team_settings.TeamMember.as_view(), name="api-team-member"),
     path("teams/<int:team_id>/rating-scale/", team_settings.TeamRatingScale.as_view(), name="api-team-rating-scale"),
     path("teams/<int:team_id>/workflow/", team_settings.TeamWorkflowSettings.as_view(), name="api-team-workflow"),
+]
+
+# --- Checked elsewhere: other fact-checkers' ClaimReview (annotations/api/external_reviews.py). ---
+from annotations.api import external_reviews  # noqa: E402
+
+urlpatterns += [
+    path("teams/<int:team_id>/review-feeds/", external_reviews.TeamReviewFeeds.as_view(), name="api-team-review-feeds"),
+    path("review-feeds/<int:feed_id>/", external_reviews.ReviewFeedDetail.as_view(), name="api-review-feed"),
+    path(
+        "review-feeds/<int:feed_id>/refresh/",
+        external_reviews.ReviewFeedRefresh.as_view(),
+        name="api-review-feed-refresh",
+    ),
+    path(
+        "teams/<int:team_id>/external-reviews/",
+        external_reviews.TeamExternalReviews.as_view(),
+        name="api-team-external-reviews",
+    ),
+    path(
+        "external-reviews/<int:review_id>/", external_reviews.ExternalReviewDetail.as_view(), name="api-external-review"
+    ),
 ]

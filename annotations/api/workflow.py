@@ -22,7 +22,7 @@ from annotations import policy
 from annotations.api.errors import PreconditionRequired
 from annotations.api.filters import ASSIGNEE
 from annotations.api.schema import ETAG
-from annotations.api.serializers.claim_json import claims_json, claims_raw_json
+from annotations.api.serializers.claim_json import claims_raw_json
 from annotations.api.serializers.claims import ClaimOut
 from annotations.api.serializers.common import (
     MAX_ID,
@@ -37,12 +37,10 @@ from annotations.api.serializers.common import (
 )
 from annotations.api.versions import claim_written, with_version
 from annotations.errors import InvalidInput
-from annotations.models import Claim, ClaimStatus, Priority, Rating, Team
+from annotations.models import ClaimStatus, Priority, Rating, Team
 from annotations.selectors.queues import MAX_PAGE_SIZE, PAGE_SIZE, QUEUES, SORTS, QueueFilters, queue_page
-from annotations.selectors.similar import claims_similar
 from annotations.selectors.workflow import TRANSITIONS, transitions_allowed
 from annotations.services.workflow import (
-    claim_link_duplicate,
     claim_transition,
     claims_bulk_assign,
 )
@@ -305,44 +303,4 @@ class QueueBulkAssign(APIView):
         return Response({"assigned": result.assigned, "skipped": result.skipped, "changed": result.changed})
 
 
-# --- Already-checked claims ----------------------------------------------------------------------
-
-
-class LinkInput(Input):
-    earlier = id_in(help_text="The earlier, already-checked claim this one repeats.")
-    version = version_in(help_text='The claim\'s version you read (or send it as `If-Match: "<version>"` instead).')
-
-
-class SimilarClaimOut(ClaimOut):
-    similarity = serializers.FloatField(help_text="How alike the wording is, from 0 to 1.")
-
-
-class SimilarOut(serializers.Serializer[dict[str, Any]]):
-    results = SimilarClaimOut(many=True)
-
-
-class ClaimSimilar(APIView):
-    """GET: earlier claims of the team similar to this one, with their verdicts. POST {"earlier"}: link one."""
-
-    policy = {"GET": "claim.read", "POST": "claim.link_duplicate"}
-
-    @extend_schema(responses=SimilarOut)
-    def get(self, request: Request, claim_id: int) -> Response:
-        claim = policy.claim_for(request, claim_id)
-        found = claims_similar(team=claim.team, text=claim.exact, exclude=claim)
-        similarity = {c.pk: round(float(c.similarity), 3) for c in found}  # type: ignore[attr-defined]
-        return Response({"results": [{**row, "similarity": similarity[row["id"]]} for row in claims_json(found)]})
-
-    @extend_schema(request=LinkInput, responses=ClaimOut, extensions=ETAG)
-    def post(self, request: Request, claim_id: int) -> Response:
-        claim = policy.claim_for(request, claim_id)
-        data = LinkInput(data=with_version(request))
-        data.is_valid(raise_exception=True)
-        version = data.validated_data["version"]
-        earlier = _team_object(Claim, claim.team, data.validated_data["earlier"], "earlier", team_id=claim.team_id)
-        assert isinstance(request.user, User)
-        user = request.user
-        return claim_written(lambda: claim_link_duplicate(claim=claim, earlier=earlier, user=user, version=version))
-
-
-__all__ = ["ClaimSimilar", "ClaimTransitions", "QueueBulkAssign", "QueueList"]
+__all__ = ["ClaimTransitions", "QueueBulkAssign", "QueueList"]

@@ -2,8 +2,10 @@ from annotations.models.api_keys import ApiToken, TokenKind
 from annotations.models.articles import Article, ArticleRevision, SourceFormat
 from annotations.models.claims import AnchorOutcome, Claim, ClaimantKind, ClaimStatus, Priority
 from annotations.models.discussion import AuditEvent, Comment
+from annotations.models.matching import ClaimEmbedding, ExternalReview, ReviewFeed
 from annotations.models.ratings import Rating, RatingScale
 from annotations.models.sources import Snapshot, SnapshotFold, SnapshotStatus, Source, Stance
+from annotations.models.suggestions import Suggestion, SuggestionModel, SuggestionScan, SuggestionStatus
 from annotations.models.teams import Membership, Role, Team
 from annotations.models.verdicts import Verdict
 from annotations.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -15,14 +17,17 @@ __all__ = [
     "ArticleRevision",
     "AuditEvent",
     "Claim",
+    "ClaimEmbedding",
     "ClaimStatus",
     "ClaimantKind",
     "Comment",
     "DeliveryStatus",
+    "ExternalReview",
     "Membership",
     "Priority",
     "Rating",
     "RatingScale",
+    "ReviewFeed",
     "Role",
     "Snapshot",
     "SnapshotFold",
@@ -30,6 +35,10 @@ __all__ = [
     "Source",
     "SourceFormat",
     "Stance",
+    "Suggestion",
+    "SuggestionModel",
+    "SuggestionScan",
+    "SuggestionStatus",
     "Team",
     "TokenKind",
     "Verdict",

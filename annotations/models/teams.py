@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from annotations.matching.ranking import DEFAULT_THRESHOLD
+
 
 class Team(models.Model):
     """A fact-checking desk. Every domain row belongs to exactly one team."""
@@ -13,11 +15,23 @@ class Team(models.Model):
     public_name = models.CharField(max_length=200, blank=True, default="", db_default="")
     public_url = models.URLField(max_length=2000, blank=True, default="", db_default="")
     logo_url = models.URLField(max_length=2000, blank=True, default="", db_default="")
+    similarity_threshold = models.FloatField(
+        default=DEFAULT_THRESHOLD,
+        db_default=DEFAULT_THRESHOLD,
+        help_text="Already checked? shows earlier claims whose match score (0–1) is at least this.",
+    )
+    suggestions_enabled = models.BooleanField(
+        default=True, db_default=True, help_text="Suggest check-worthy claims in the team's articles."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["slug"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(similarity_threshold__gte=0) & models.Q(similarity_threshold__lte=1),
+                name="team_similarity_threshold_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(public_url="") | models.Q(public_url__regex=r"^https?://[^\s]+$"),
                 name="team_public_url_http",

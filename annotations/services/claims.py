@@ -20,6 +20,7 @@ from annotations.anchoring.matching import EXACT, MOVED
 from annotations.errors import Conflict, InvalidInput
 from annotations.models import Article, ArticleRevision, Claim, ClaimantKind, Priority, Rating
 from annotations.services.audit import audit_record
+from annotations.services.embeddings import claims_embedding_due
 
 
 class RevisionConflict(Conflict):
@@ -154,6 +155,7 @@ def claim_create(
         via=via or [],
         created_by=user,
     )
+    claims_embedding_due([claim])
     audit_record(
         team=article.team,
         actor=user,

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import reset_queries
 
 from annotations import outbox
+from annotations.services.embeddings import embeddings_catch_up
 from annotations.services.evidence import snapshot_evidence_start
 from annotations.services.snapshots import fetch_time_limits, snapshot_fetch
 
@@ -38,5 +39,7 @@ def fetch_snapshot(snapshot_id: int) -> str:
 
 @shared_task(name="annotations.sweep_outbox", soft_time_limit=30, time_limit=60, ignore_result=True)
 def sweep_outbox() -> dict[str, int]:
-    """Periodic (beat): send the work that is due or was missed (see annotations.outbox)."""
+    """Periodic (beat): send the work that is due or was missed (see annotations.outbox), after giving
+    every claim a meaning vector to compute and marking those of an older model (embeddings_catch_up)."""
+    embeddings_catch_up()
     return outbox.sweep()

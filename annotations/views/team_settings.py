@@ -1,4 +1,5 @@
-"""Team settings: members and roles, the rating scale, the default due time and the public profile.
+"""Team settings: members and roles, the rating scale, the default due time, the match score "Already checked?"
+needs and the public profile.
 Admins change; members look."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 
 from annotations import policy
 from annotations.errors import NotAllowed, ServiceError
+from annotations.matching.ranking import DEFAULT_THRESHOLD
 from annotations.models import Membership, Rating, Role, Team
 from annotations.services.workflow import (
     rating_scale_update,
@@ -26,9 +28,13 @@ from annotations.services.workflow.team_settings import (
     MAX_DUE_DAYS,
     MAX_PUBLIC_NAME,
     MAX_PUBLIC_URL,
+    MAX_SIMILARITY_THRESHOLD,
+    MIN_SIMILARITY_THRESHOLD,
     RatingInput,
     team_public_profile_set,
+    team_similarity_threshold_set,
 )
+from annotations.views.external_reviews import checked_elsewhere
 
 
 class MemberAddForm(forms.Form):
@@ -43,6 +49,20 @@ class RoleForm(forms.Form):
 class DueDaysForm(forms.Form):
     default_due_days = forms.IntegerField(
         label="Days allowed before a claim is due", min_value=1, max_value=MAX_DUE_DAYS
+    )
+
+
+class SimilarityThresholdForm(forms.Form):
+    similarity_threshold = forms.FloatField(
+        label="Match score needed (0 to 1)",
+        min_value=MIN_SIMILARITY_THRESHOLD,
+        max_value=MAX_SIMILARITY_THRESHOLD,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        help_text=(
+            "“Already checked?” in the claim panel lists an earlier claim when its match score is at least this. "
+            "Lower finds more, including looser matches; higher shows only close ones. "
+            f"{DEFAULT_THRESHOLD} is the default."
+        ),
     )
 
 
@@ -118,7 +138,11 @@ def _page(
             "due_form": forms_given.get("due_form") or DueDaysForm(initial={"default_due_days": team.default_due_days}),
             "ratings": forms_given.get("ratings") or _rating_formset(team),
             "profile_form": forms_given.get("profile_form") or PublicProfileForm.of(team),
+            "similarity_form": forms_given.get("similarity_form")
+            or SimilarityThresholdForm(initial={"similarity_threshold": team.similarity_threshold}),
+            "can_manage_suggestions": policy.refusal(action="suggestions.manage", membership=membership) is None,
             "errors": errors or {},
+            **checked_elsewhere(membership, forms_given),
         },
         status=status,
     )
@@ -215,6 +239,25 @@ def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
             messages.success(request, "Saved the default due time.")
             return redirect("team_settings", team_slug=team_slug)
     return _page(request, membership, status=400, due_form=form)
+
+
+@policy.performs(POST="workflow.manage")
+def team_similarity_threshold_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = policy.membership_for(request, team_slug=team_slug)
+    form = SimilarityThresholdForm(request.POST)
+    if form.is_valid():
+        try:
+            team_similarity_threshold_set(
+                team=membership.team, user=_admin_user(request), threshold=form.cleaned_data["similarity_threshold"]
+            )
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            form.add_error("similarity_threshold", exc.message)
+        else:
+            messages.success(request, "Saved the match score “Already checked?” needs.")
+            return redirect("team_settings", team_slug=team_slug)
+    return _page(request, membership, status=400, similarity_form=form)
 
 
 @policy.performs(POST="rating_scale.manage")

@@ -1,13 +1,15 @@
 // The claim panel's workflow: the transition buttons and the forms for what a transition
-// needs, the lifecycle timeline (from the audit events), and earlier already-checked claims
-// with similar wording that this claim can be linked to.
+// needs, the lifecycle timeline (from the audit events), and "Already checked?": earlier claims
+// of the team that say the same thing in any language (this claim can be linked to one) and
+// other fact-checkers' reviews of it.
 // Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
 
 import { api, apiList } from "./api.js";
 import { excerpt } from "./claims.js";
 import { isStale } from "./conflicts.js";
 import { correctionsLog, lifecycleEntries, linkedTo, statusLabel } from "./lifecycle.js";
-import { apiForm, el, field, formatDate, select } from "./panel-dom.js";
+import { languageName, languageTag, matchedByText, matchScore, reviewDay, scoreText, similarAnswer } from "./matches.js";
+import { apiForm, el, field, formatDate, link, select } from "./panel-dom.js";
 
 // How the workflow form labels each field a transition needs (per action where it differs).
 const NEED_LABELS = {
@@ -27,6 +29,14 @@ const NOTE_LABELS = {
 // Statuses with a verdict on the public record (or taken back from it): their history has a corrections log.
 const ON_RECORD = new Set(["published", "correction_in_review", "correction_approved", "retracted"]);
 const OPTIONAL_NEEDS = new Set(["rationale"]);
+// While a new claim's meaning is still being computed, "Already checked?" asks again this often, this many times.
+const SIMILAR_RETRY_MS = 3000;
+const SIMILAR_RETRIES = 5;
+
+/** Text and elements separated by " · ", leaving out the empty ones. */
+function joined(parts) {
+  return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
+}
 
 export const workflowMethods = {
   /** The team's members, loaded once per page: assignee choices and names in the timeline. */
@@ -86,32 +96,60 @@ export const workflowMethods = {
     }));
   },
 
-  /** Earlier claims of the team with similar wording, with their verdicts; link one instead of redoing the work. */
-  async loadSimilar() {
+  /** Earlier claims of the team that say the same thing (in any language), with their verdicts, and other
+   * fact-checkers' reviews of it; link an earlier claim instead of redoing the work. */
+  async loadSimilar(attempt = 0) {
     const claimId = this.claim.id;
-    let results;
+    let answer;
+    let failed = false;
     try {
-      results = (await api(`claims/${claimId}/similar/`)).results || [];
+      answer = similarAnswer(await api(`claims/${claimId}/similar/`));
     } catch {
-      results = [];
+      answer = similarAnswer(null);
+      failed = true;
     }
     if (!this.claim || this.claim.id !== claimId) return;
-    this.similar = results;
+    this.similarFailed = failed;
+    this.similar = answer.results;
+    this.similarThreshold = answer.threshold;
+    this.elsewhere = answer.elsewhere;
+    this.similarPending = answer.pending && attempt < SIMILAR_RETRIES;
     this.renderSimilar();
+    if (this.similarPending) {
+      setTimeout(() => {
+        if (this.claim && this.claim.id === claimId) this.loadSimilar(attempt + 1);
+      }, SIMILAR_RETRY_MS);
+    }
+  },
+
+  /** A match's language, score and how it was found, all in words: [Spanish, 83% match, strong, same meaning]. */
+  matchFacts(match) {
+    const language = languageName(match.language, document.documentElement.lang || undefined);
+    const score = scoreText(matchScore(match));
+    const how = matchedByText(match.matched_by);
+    return [
+      language ? el("span", { className: "match-language", text: language }) : null,
+      score ? el("span", { className: "match-score", text: score }) : null,
+      how ? el("span", { className: "match-how", text: how }) : null,
+    ].filter(Boolean);
   },
 
   renderSimilar() {
     const section = this.sections.similar;
     const results = this.similar || [];
-    section.hidden = results.length === 0 && !this.linkedTo;
+    const elsewhere = this.elsewhere || [];
+    // A re-render (a later answer) keeps the keyboard on the same earlier claim's button.
+    const focused = section.contains(document.activeElement) ? document.activeElement.closest("li.similar-claim") : null;
+    const focusedId = focused && focused.dataset.claimId;
+    section.hidden = false;
     const items = results.map((earlier) => {
       const verdict = earlier.current_verdict;
       const linked = this.linkedTo === earlier.id;
       const item = el("li", { className: "similar-claim", dataset: { claimId: earlier.id } },
-        el("blockquote", { className: "claim-quote", text: excerpt(earlier.exact) }));
+        el("blockquote", { className: "claim-quote", lang: languageTag(earlier.language) || null, text: excerpt(earlier.exact) }));
       const facts = el("p", {}, el("span", { className: `status status-${earlier.status}`, text: earlier.status_label || statusLabel(earlier.status) }));
       if (verdict && verdict.rating) facts.append(" ", el("span", { className: "rating", text: verdict.rating.label }));
-      facts.append(el("span", { className: "muted", text: ` · claim #${earlier.id} · ${Math.round((earlier.similarity || 0) * 100)}% similar` }));
+      facts.append(" ", el("span", { className: "muted" }, ...joined([`claim #${earlier.id}`, ...this.matchFacts(earlier)])));
       item.append(facts);
       if (verdict && verdict.summary) item.append(el("p", { className: "verdict-summary", text: verdict.summary }));
       if (linked) {
@@ -123,11 +161,53 @@ export const workflowMethods = {
       }
       return item;
     });
-    const intro = this.linkedTo
-      ? el("p", { className: "linked-note", text: `Linked to already-checked claim #${this.linkedTo}.` })
-      : el("p", { className: "muted", text: "Earlier claims of your team with similar wording. Link one instead of checking this claim again." });
-    section.replaceChildren(el("h3", { id: "panel-similar-h", text: "Already checked?" }), intro,
-      items.length ? el("ul", { className: "similar" }, ...items) : null);
+    const bar = this.similarThreshold === null || this.similarThreshold === undefined
+      ? ""
+      : ` (a match of at least ${Math.round(this.similarThreshold * 100)}%)`;
+    let intro;
+    if (this.linkedTo) {
+      intro = el("p", { className: "linked-note", text: `Linked to already-checked claim #${this.linkedTo}.` });
+    } else if (this.similarFailed) {
+      intro = el("p", { className: "muted similar-empty", text: "Earlier claims like this one could not be looked up." });
+    } else if (items.length) {
+      intro = el("p", { className: "muted", text: `Earlier claims of your team that say the same thing, in any language${bar}. Link one instead of checking this claim again.` });
+    } else {
+      intro = el("p", { className: "muted similar-empty", text: `No earlier claim of your team matches this one${bar}.` });
+    }
+    const pending = this.similarPending
+      ? el("p", { className: "muted similar-pending", text: "Compared by wording so far; matches in other languages follow in a moment." })
+      : null;
+    section.replaceChildren(el("h3", { id: "panel-similar-h", text: "Already checked?" }), intro, pending,
+      items.length ? el("ul", { className: "similar", "aria-label": "Earlier claims of your team" }, ...items) : null);
+    if (elsewhere.length) {
+      section.append(el("h4", { id: "panel-elsewhere-h", text: "Checked elsewhere" }),
+        el("ul", { className: "similar elsewhere", "aria-labelledby": "panel-elsewhere-h" }, ...elsewhere.map((review) => this.elsewhereItem(review))));
+    }
+    if (focusedId) section.querySelector(`li.similar-claim[data-claim-id="${CSS.escape(focusedId)}"] button`)?.focus();
+  },
+
+  /** Another fact-checker's review: "Checked by <publisher>" linking to it, what they checked and rated. */
+  elsewhereItem(review) {
+    const publisher = review.publisher || "another fact-checker";
+    const to = link(review.url, publisher);
+    if (to.tagName === "A") to.append(el("span", { className: "visually-hidden", text: " (opens in a new tab)" }));
+    const item = el("li", { className: "similar-claim elsewhere-review", dataset: { reviewId: review.id } },
+      el("p", { className: "checked-by" }, "Checked by ", to));
+    if (review.claim_reviewed) {
+      item.append(el("blockquote", { className: "claim-quote", lang: languageTag(review.language) || null, text: excerpt(review.claim_reviewed) }));
+    }
+    const facts = el("p", {});
+    if (review.rating_text) {
+      facts.append(el("span", { className: "visually-hidden", text: "Their rating: " }), el("span", { className: "rating", text: review.rating_text }), " ");
+    }
+    const day = reviewDay(review.published_at, document.documentElement.lang || undefined);
+    facts.append(el("span", { className: "muted" }, ...joined([
+      review.claimant ? `said by ${review.claimant}` : null,
+      day ? el("time", { datetime: review.published_at, text: day }) : null,
+      ...this.matchFacts(review),
+    ])));
+    item.append(facts);
+    return item;
   },
 
   async linkEarlier(earlier, button) {

@@ -22,7 +22,19 @@ from rest_framework.test import APIClient
 from annotations import policy
 from annotations.access import ROLE_RANK
 from annotations.errors import Conflict, NotAllowed
-from annotations.models import ApiToken, Claim, ClaimStatus, Membership, Role, Snapshot, Source, Team, Verdict
+from annotations.models import (
+    ApiToken,
+    Claim,
+    ClaimStatus,
+    ExternalReview,
+    Membership,
+    ReviewFeed,
+    Role,
+    Snapshot,
+    Source,
+    Team,
+    Verdict,
+)
 from annotations.selectors.workflow import TRANSITIONS
 from annotations.services.api_keys import api_token_create, team_api_key_create
 from annotations.services.claims import claim_create
@@ -113,6 +125,7 @@ def desk(settings: Any, tmp_path: Any) -> Desk:
         team=team, url="https://example.org/r", status="fetched", text="Report.", sha256="0" * 64
     )
     snapshot.body.save("r.txt", ContentFile(b"Report."), save=True)
+    snapshot.warc.save("r.warc.gz", ContentFile(b"WARC/1.1\r\n"), save=True)
     source = Source.objects.create(
         team=team, claim=claim, url="https://example.org/r", stance="supports", snapshot=snapshot
     )
@@ -164,6 +177,35 @@ def _member_page(d: Desk, who: str) -> list[Any]:
     return [d.team.slug, Membership.objects.get(team=d.team, user=d.users["reviewer"]).pk]
 
 
+def _suggestion(d: Desk, who: str) -> list[Any]:
+    """A suggestion on a span of the desk's article that no claim covers."""
+    from annotations.anchoring import selectors_for_span
+    from annotations.models import Suggestion
+
+    text = d.article.text
+    start = text.index("The river rose")
+    quote, position = selectors_for_span(text, start, len(text))
+    suggestion = Suggestion.objects.create(
+        team=d.team, article=d.article, exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix,
+        start=position.start, end=position.end, anchored_revision=d.article.revision, score=0.9,
+        reasons=["figure"], model_version="base-1",
+    )  # fmt: skip
+    return [suggestion.pk]
+
+
+def _review_feed(d: Desk, who: str) -> list[Any]:
+    return [ReviewFeed.objects.get_or_create(team=d.team, url="https://feeds.example.org/claimreview.json")[0].pk]
+
+
+def _external_review(d: Desk, who: str) -> list[Any]:
+    review, _ = ExternalReview.objects.get_or_create(
+        team=d.team,
+        url="https://checks.example.org/wall",
+        defaults={"publisher": "Checks", "claim_reviewed": "The wall cost €48m.", "wording": "The wall cost €48m."},
+    )
+    return [review.pk]
+
+
 def _version(d: Desk) -> dict[str, str]:
     return {"HTTP_IF_MATCH": f'"{Claim.objects.get(pk=d.claim.pk).version}"'}
 
@@ -185,6 +227,10 @@ CALLS = [
     ),
     Call("snapshot_copy", "GET", lambda d, w: [d.snapshot.pk], api=False),
     Call("snapshot_text", "GET", lambda d, w: [d.snapshot.pk], api=False),
+    Call("snapshot_warc", "GET", lambda d, w: [d.snapshot.pk], api=False),
+    Call("claim_wacz", "GET", _claim, api=False),
+    Call("article_wacz", "GET", _article, api=False),
+    Call("snapshot_replay", "GET", lambda d, w: [d.snapshot.pk], api=False),
     Call("corrections_log", "GET", _slug, api=False),
     Call("queues", "GET", _slug, api=False),
     Call(
@@ -198,11 +244,24 @@ CALLS = [
     Call("team_member_remove", "POST", _member_page, api=False),
     Call("team_rating_scale", "POST", _slug, lambda d, w: {}, api=False),
     Call("team_due_days", "POST", _slug, lambda d, w: {"default_due_days": 9}, api=False),
+    Call("team_similarity_threshold", "POST", _slug, lambda d, w: {"similarity_threshold": 0.6}, api=False),
+    Call("team_suggestions", "POST", _slug, lambda d, w: {"suggestions_enabled": "on"}, api=False),
     Call(
         "team_profile", "POST", _slug,
         lambda d, w: {"public_name": "The Desk", "public_url": "https://desk.example.org/", "logo_url": ""},
         api=False,
     ),
+    Call(
+        "team_review_import", "POST", _slug,
+        lambda d, w: {"reviews-file": ContentFile(b'{"@type": "ClaimReview"}', name="reviews.json")},
+        api=False,
+    ),
+    Call(
+        "team_review_feed_add", "POST", _slug, lambda d, w: {"feed-url": "https://feeds.example.org/claimreview.json"},
+        api=False,
+    ),
+    Call("team_review_feed_refresh", "POST", lambda d, w: [d.team.slug, *_review_feed(d, w)], api=False),
+    Call("team_review_feed_remove", "POST", lambda d, w: [d.team.slug, *_review_feed(d, w)], api=False),
     # Public pages (the fact-check page itself is tested in tests/annotations/views/test_public.py).
     Call("public_index", "GET", _slug, api=False),
     Call("public_feed", "GET", _slug, api=False),
@@ -295,11 +354,30 @@ CALLS = [
     Call("api-team-rating-scale", "GET", _team),
     Call("api-team-rating-scale", "PUT", _team, lambda d, w: {"ratings": []}),
     Call("api-team-workflow", "GET", _team),
-    Call("api-team-workflow", "PATCH", _team, lambda d, w: {"default_due_days": 9}),
+    Call(
+        "api-team-workflow", "PATCH", _team,
+        lambda d, w: {"suggestions_enabled": False} if w == "editor"
+        else {"default_due_days": 9, "similarity_threshold": 0.6},
+    ),
+    Call("api-article-suggestions", "GET", _article),
+    Call("api-suggestion-accept", "POST", _suggestion),
+    Call("api-suggestion-dismiss", "POST", _suggestion),
+    Call("api-team-review-feeds", "GET", _team),
+    Call("api-team-review-feeds", "POST", _team, lambda d, w: {"url": "https://feeds.example.org/other.json"}),
+    Call("api-review-feed", "DELETE", _review_feed),
+    Call("api-review-feed-refresh", "POST", _review_feed),
+    Call("api-team-external-reviews", "GET", _team),
+    Call(
+        "api-team-external-reviews", "POST", _team,
+        lambda d, w: {"@type": "ClaimReview", "claimReviewed": "X", "url": "https://checks.example.org/x"},
+    ),
+    Call("api-external-review", "DELETE", _external_review),
 ]  # fmt: skip
 
 # Routes whose behaviour for every caller is tested on their own: public, or Django's.
 ELSEWHERE = {"healthz", "login", "logout", "api-schema", "api-docs", "api-claim-claimreview", "public_fact_check"}
+# A published fact-check's sources as a WACZ: tests/annotations/views/test_archives.py.
+ELSEWHERE |= {"public_fact_check_wacz"}
 # The JSON-LD context and agent documents of the Web Annotations: tests/annotations/api/test_webannotation.py.
 ELSEWHERE |= {"ns-workbench-context", "ns-agent"}
 WHO = ("reviewer", "editor", "admin", "outsider", "anonymous", "key")

@@ -80,6 +80,14 @@ def test_commands_name_modules_that_exist():
     assert settings.CELERY_TASK_DEFAULT_QUEUE in queues
 
 
+def test_the_database_has_pgvector_and_the_worker_embeds():
+    assert SERVICES["db"]["image"].startswith("pgvector/pgvector:pg")
+    queues = command_words("worker")[command_words("worker").index("-Q") + 1].split(",")
+    from annotations import outbox
+
+    assert {outbox.queue_of(task) for task in (outbox.EMBED_CLAIM, outbox.EMBED_REVIEW)} <= set(queues)
+
+
 def test_every_variable_given_to_the_app_is_read_by_the_settings():
     for variable in SERVICES["web"]["environment"]:
         assert f'"{variable}"' in SETTINGS_SOURCE, f"{variable} is set in compose but never read"

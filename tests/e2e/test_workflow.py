@@ -4,17 +4,19 @@ panel, the lifecycle timeline, and linking a new claim to an already-checked one
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from annotations.models import Article, AuditEvent, Claim, ClaimStatus, Role, Team, Verdict
+from annotations.models import Article, AuditEvent, Claim, ClaimStatus, ExternalReview, Role, Team, Verdict
 from annotations.services.articles import article_create
 from annotations.services.claims import claim_create
 from annotations.services.workflow import claim_transition
 from tests.e2e.helpers import wait_ready
-from tests.factories import ArticleFactory, MembershipFactory, UserFactory, rating
+from tests.factories import ArticleFactory, MembershipFactory, UserFactory, publish_claim, rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -302,4 +304,117 @@ def test_new_claim_links_to_an_already_checked_one(login_page, team, reviewer, e
     expect(dialog.get_by_role("region", name="Already checked?")).to_contain_text(
         f"Linked to already-checked claim #{earlier.pk}"
     )
+    assert page.js_errors == []
+
+
+def test_already_checked_lists_an_earlier_claim_with_its_language_and_rating(login_page, team, reviewer, editor):
+    spanish = article_create(
+        team=team,
+        user=reviewer,
+        title="Inundaciones de primavera",
+        source="Según el alcalde, el río subió 3,1 metros en abril de 2025.",
+        source_format="markdown",
+        language="es",
+    )
+    earlier = publish_claim(
+        claim_create(article=spanish, user=reviewer, exact="el río subió 3,1 metros en abril de 2025"),
+        reviewer=reviewer,
+        editor=editor,
+        label="Mostly true",
+        summary="Los datos del medidor muestran 3,0 metros.",
+    )
+    later_article = article_create(
+        team=team,
+        user=reviewer,
+        title="Resumen de otoño",
+        source="Los vecinos repiten que el río subió 3,1 metros en abril de 2025, un récord.",
+        source_format="markdown",
+        language="es",
+    )
+    later = claim_create(article=later_article, user=reviewer, exact="el río subió 3,1 metros en abril de 2025")
+    ExternalReview.objects.create(
+        team=team,
+        url="https://maldita.example/2025/rio",
+        publisher="Maldita",
+        claim_reviewed="El río subió 3,1 metros en abril de 2025",
+        rating_text="Engañoso",
+        published_at=datetime.date(2025, 5, 2),
+        language="es",
+    )
+    page = login_page(reviewer)
+
+    suggestions = open_claim(page, later).get_by_role("region", name="Already checked?")
+    matches = suggestions.get_by_role("list", name="Earlier claims of your team")
+    expect(matches.get_by_role("listitem")).to_have_count(1)
+    match = matches.get_by_role("listitem").first
+    expect(match.locator("blockquote")).to_have_text("el río subió 3,1 metros en abril de 2025")
+    expect(match.locator("blockquote")).to_have_attribute("lang", "es")
+    expect(match.locator(".match-language")).to_have_text("Spanish")
+    expect(match.locator(".rating")).to_have_text("Mostly true")
+    expect(match).to_contain_text("Published")
+    expect(match).to_contain_text(f"claim #{earlier.pk}")
+    # The score is said in words, not only shown as a colour.
+    expect(match.locator(".match-score")).to_have_text(re.compile(r"^\d{1,3}% match, (strong|good|possible)$"))
+    match.get_by_role("button", name=f"Link to claim #{earlier.pk}").focus()
+    expect(match.get_by_role("button", name=f"Link to claim #{earlier.pk}")).to_be_focused()
+    elsewhere = suggestions.get_by_role("list", name="Checked elsewhere").get_by_role("listitem")
+    expect(elsewhere).to_have_count(1)
+    expect(elsewhere.first).to_contain_text("Checked by Maldita")
+    review_link = elsewhere.first.get_by_role("link", name="Maldita (opens in a new tab)")
+    expect(review_link).to_have_attribute("href", "https://maldita.example/2025/rio")
+    expect(review_link).to_have_attribute("target", "_blank")
+    expect(elsewhere.first.locator(".rating")).to_have_text("Engañoso")
+    expect(elsewhere.first.locator("time")).to_have_text("May 2, 2025")
+
+    # The earliest claim has no earlier claim of the team before it: the section says so (the
+    # review checked elsewhere still shows).
+    suggestions = open_claim(page, earlier).get_by_role("region", name="Already checked?")
+    expect(suggestions).to_contain_text("No earlier claim of your team matches this one")
+    expect(suggestions.get_by_role("list", name="Earlier claims of your team")).to_have_count(0)
+    expect(suggestions.get_by_role("list", name="Checked elsewhere").get_by_role("listitem")).to_have_count(1)
+    assert page.js_errors == []
+
+
+def test_a_review_checked_elsewhere_links_out_and_shows_its_text_as_text(login_page, team, reviewer):
+    """Another fact-checker's review as the panel draws it: the publisher links to the review, and
+    nothing in it is read as HTML."""
+    article = ArticleFactory(team=team)
+    page = login_page(reviewer)
+    page.goto(f"/articles/{article.pk}/")
+    wait_ready(page)
+    drawn = page.evaluate(
+        """async (review) => {
+          const { workflowMethods } = await import("/static/js/panel-workflow.js");
+          const item = workflowMethods.elsewhereItem.call(workflowMethods, review);
+          document.body.append(item);
+          const a = item.querySelector("a");
+          return {
+            text: item.textContent,
+            href: a.href, rel: a.rel, target: a.target, link: a.textContent,
+            lang: item.querySelector("blockquote").lang,
+            time: item.querySelector("time").getAttribute("datetime"),
+            elements: Array.from(item.querySelectorAll("*")).map((e) => e.tagName.toLowerCase()),
+          };
+        }""",
+        {
+            "id": 7,
+            "url": "https://maldita.example/2025/rio",
+            "publisher": "Maldita <img src=x onerror=alert(1)>",
+            "claim_reviewed": "<script>alert(1)</script> El río subió 3,1 metros",
+            "claimant": "Un alcalde",
+            "rating_text": "Engañoso",
+            "published_at": "2025-05-02",
+            "language": "es",
+            "score": 0.812,
+            "matched_by": ["meaning"],
+        },
+    )
+    assert drawn["href"] == "https://maldita.example/2025/rio"
+    assert set(drawn["rel"].split()) >= {"noopener", "noreferrer"} and drawn["target"] == "_blank"
+    assert drawn["link"] == "Maldita <img src=x onerror=alert(1)> (opens in a new tab)"
+    assert "Checked by Maldita <img" in drawn["text"] and "<script>alert(1)</script> El río" in drawn["text"]
+    assert "Engañoso" in drawn["text"] and "said by Un alcalde" in drawn["text"] and "May 2, 2025" in drawn["text"]
+    assert "Spanish" in drawn["text"] and "81% match, strong" in drawn["text"] and "same meaning" in drawn["text"]
+    assert drawn["lang"] == "es" and drawn["time"] == "2025-05-02"
+    assert "img" not in drawn["elements"] and "script" not in drawn["elements"]
     assert page.js_errors == []

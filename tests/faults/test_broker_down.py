@@ -41,7 +41,7 @@ def test_a_source_added_while_the_broker_is_down_is_saved_once_and_fetched_after
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "workbench", "worker", "--beat", "--loglevel=INFO",
-         "--concurrency=1", "-Q", "default,fetch,webhooks", "--without-heartbeat", "--without-gossip",
+         "--concurrency=1", "-Q", "default,fetch,webhooks,embed", "--without-heartbeat", "--without-gossip",
          "--without-mingle", "--schedule", str(tmp_path / "beat-schedule"), "-n", f"faults-{os.getpid()}@%h"],
         env=env, cwd=PROJECT_ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

@@ -21,6 +21,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerial
 from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.settings import api_settings
 
 from annotations.fetching.urls import MAX_URL_LENGTH
 from annotations.validation import InvalidDateTime, database_datetime
@@ -128,6 +129,24 @@ class IntegerIn(serializers.IntegerField):
         return super().to_internal_value(int(data))
 
 
+class NumberIn(serializers.FloatField):
+    """A JSON number, never a string or a boolean."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BooleanIn(serializers.BooleanField):
+    """A JSON true or false, never a string or a number."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 def id_in(**kwargs: Any) -> IntegerIn:
     """A row id: 1 up to PostgreSQL's bigint."""
     return IntegerIn(min_value=1, max_value=MAX_ID, **kwargs)
@@ -204,7 +223,8 @@ def parse_date_time(value: Any) -> datetime.datetime:
 
 
 # A request body: its fields and nothing else. A key it does not declare is refused, as the schema
-# says (`additionalProperties: false`, InputScheme); a required field is required on PATCH too.
+# says (`additionalProperties: false`, InputScheme); a required field is required on PATCH too, and a
+# body whose fields are all optional carries at least one of them (`minProperties: 1`).
 # drf-spectacular documents a PATCH body as partial (DRF's convention), so `partial` stays False
 # for the schema and the validation to agree. No docstring: the schema would show it on every body.
 class Input(serializers.Serializer[dict[str, Any]]):
@@ -221,7 +241,15 @@ class Input(serializers.Serializer[dict[str, Any]]):
             unknown = [key for key in data if key not in self.fields]
             if unknown:
                 raise serializers.ValidationError({key: ["Not a field of this body."] for key in unknown})
-        return super().to_internal_value(data)
+        values = super().to_internal_value(data)
+        if not values and self.fields and not _has_required_field(self):
+            message = f"Send at least one of: {', '.join(self.fields)}."
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+        return values
+
+
+def _has_required_field(body: serializers.Serializer[Any]) -> bool:
+    return any(field.required for field in body.fields.values() if not field.read_only)
 
 
 class InputScheme(OpenApiSerializerExtension):
@@ -232,6 +260,9 @@ class InputScheme(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        body = self.target if isinstance(self.target, serializers.Serializer) else self.target()
+        if direction == "request" and body.fields and not _has_required_field(body):
+            schema["minProperties"] = 1
         return {**schema, "additionalProperties": False}
 
 

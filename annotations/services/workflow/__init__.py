@@ -2,7 +2,7 @@
 
 `transitions` moves claims through the lifecycle the table in annotations.selectors.workflow
 describes; `editing` changes a claim's fields (stale versions raise ClaimConflict); `team_settings`
-is the admin's side: members and roles, the rating scale, the default due time.
+is the admin's side: members and roles, the rating scale, the default due time, the match threshold.
 """
 
 from annotations.services.workflow.editing import (
@@ -19,6 +19,8 @@ from annotations.services.workflow.team_settings import (
     team_member_add,
     team_member_remove,
     team_member_set_role,
+    team_similarity_threshold_set,
+    team_workflow_update,
 )
 from annotations.services.workflow.transitions import (
     claim_approve,
@@ -63,4 +65,6 @@ __all__ = [
     "team_member_add",
     "team_member_remove",
     "team_member_set_role",
+    "team_similarity_threshold_set",
+    "team_workflow_update",
 ]

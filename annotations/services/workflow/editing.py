@@ -22,6 +22,7 @@ from annotations.selectors.workflow import (
     TRANSITIONS,
 )
 from annotations.services.audit import audit_record, changed_fields
+from annotations.services.embeddings import claims_embedding_due
 from annotations.services.evidence import sources_evidence_out_of_date
 from annotations.services.workflow.locking import (
     ClaimConflict,
@@ -135,6 +136,7 @@ def claim_update(*, claim: Claim, user: User, version: int, **fields: Any) -> Cl
     )
     if "restated" in after:
         sources_evidence_out_of_date(sources=claim.sources.all())
+        claims_embedding_due([saved])
     return saved
 
 

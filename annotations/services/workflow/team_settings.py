@@ -1,5 +1,6 @@
 """A team admin's settings: members and their roles, the rating scale, the default time to a claim's due date,
-and the public profile (the name, address and logo its public fact-check pages and ClaimReview show).
+the match score "Already checked?" asks of earlier claims, and the public profile (the name, address and logo
+its public fact-check pages and ClaimReview show).
 
 Every change needs the admin role and is audited. A team never loses its last admin: the admin
 rows are locked while the change is checked, so two admins demoting each other at once cannot
@@ -24,6 +25,8 @@ from annotations.models import Membership, Rating, RatingScale, Role, Team, Verd
 from annotations.services.audit import audit_record
 
 MAX_DUE_DAYS = 365
+MIN_SIMILARITY_THRESHOLD = 0.0
+MAX_SIMILARITY_THRESHOLD = 1.0
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_PUBLIC_NAME = 200
 MAX_PUBLIC_URL = 2000
@@ -116,6 +119,46 @@ def team_default_due_days_set(*, team: Team, user: User, days: int) -> Team:
         audit_record(
             team=team, actor=user, action="team.due_days", target=team, before=before, after={"default_due_days": days}
         )
+    return team
+
+
+@transaction.atomic
+def team_similarity_threshold_set(*, team: Team, user: User, threshold: float) -> Team:
+    """The match score (0–1) an earlier claim needs to be offered under "Already checked?"."""
+    _require_admin(team=team, user=user)
+    if (
+        not isinstance(threshold, int | float)
+        or isinstance(threshold, bool)
+        or not MIN_SIMILARITY_THRESHOLD <= threshold <= MAX_SIMILARITY_THRESHOLD
+    ):
+        raise InvalidInput("Enter a match score from 0 to 1.", field="similarity_threshold")
+    threshold = float(threshold)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if team.similarity_threshold != threshold:
+        before = {"similarity_threshold": team.similarity_threshold}
+        team.similarity_threshold = threshold
+        team.save(update_fields=["similarity_threshold"])
+        audit_record(
+            team=team,
+            actor=user,
+            action="team.similarity_threshold",
+            target=team,
+            before=before,
+            after={"similarity_threshold": threshold},
+        )
+    return team
+
+
+@transaction.atomic
+def team_workflow_update(
+    *, team: Team, user: User, default_due_days: int | None = None, similarity_threshold: float | None = None
+) -> Team:
+    """Change the given workflow settings together: all of them or, on bad input, none."""
+    _require_admin(team=team, user=user)
+    if default_due_days is not None:
+        team = team_default_due_days_set(team=team, user=user, days=default_due_days)
+    if similarity_threshold is not None:
+        team = team_similarity_threshold_set(team=team, user=user, threshold=similarity_threshold)
     return team
 
 

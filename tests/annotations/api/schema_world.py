@@ -21,16 +21,22 @@ from annotations.models import (
     ApiToken,
     Article,
     Claim,
+    ExternalReview,
     Membership,
     Rating,
+    ReviewFeed,
     Source,
+    Suggestion,
     TokenKind,
     WebhookDelivery,
     WebhookEndpoint,
 )
 from annotations.services.api_keys import api_token_create
 from annotations.services.comments import comment_add
+from annotations.services.external_reviews import external_reviews_import
+from annotations.services.suggestions import article_suggest
 from annotations.services.verdicts import verdict_propose
+from tests.annotations.published_reviews import claim_review
 from tests.annotations.sources_server import SourceServer
 from tests.factories import (
     ARTICLE_SOURCE,
@@ -73,7 +79,12 @@ def build_world(pages: SourceServer) -> dict[str, Any]:
         team=team, url="https://hooks.example.org/in", events=["verdict.published"], secret="s" * 32
     )
     WebhookDelivery.objects.create(team=team, endpoint=endpoint, event="verdict.published", payload={})
+    feed = ReviewFeed.objects.create(team=team, url=pages.loopback("/claimreview-feed.json"))
+    external_reviews_import(team=team, user=admin, document={**claim_review(1), "url": "https://checks.example.org/r"})
     start = article.text.index("council")
+    article_suggest(article_id=article.pk)
+    suggestion = Suggestion.objects.filter(article=article).order_by("id").first()
+    assert suggestion is not None, "the article has a check-worthy span no claim covers"
     ids = {
         "team_id": team.pk,
         "article_id": article.pk,
@@ -82,6 +93,9 @@ def build_world(pages: SourceServer) -> dict[str, Any]:
         "token_id": spare.token.pk,
         "endpoint_id": endpoint.pk,
         "member_id": Membership.objects.get(team=team, user=reviewer).pk,
+        "feed_id": feed.pk,
+        "review_id": ExternalReview.objects.get(team=team).pk,
+        "suggestion_id": suggestion.pk,
         "number": 0,
     }
     return {
@@ -110,6 +124,7 @@ def build_world(pages: SourceServer) -> dict[str, Any]:
         "links": {
             "/api/v1/articles/": pages.loopback("/report"),
             "/api/v1/teams/{team_id}/webhooks/": "https://localhost/hook",
+            "/api/v1/teams/{team_id}/review-feeds/": pages.loopback("/another-claimreview-feed.json"),
             "annotations": article.canonical_url,
             "": "https://example.org/report",
         },

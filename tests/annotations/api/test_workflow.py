@@ -197,19 +197,6 @@ def test_bulk_assign_api(team, reviewer, editor, outsider):
     assert api(outsider).post("/api/v1/queues/bulk-assign/", body, format="json").status_code == 404
 
 
-def test_similar_claims_and_linking(team, reviewer, outsider):
-    article = ArticleFactory(team=team)
-    earlier = ClaimFactory(article=article, exact="flood wall")
-    later = ClaimFactory(article=article, exact="flood wall")
-    found = api(reviewer).get(f"/api/v1/claims/{later.pk}/similar/").json()["results"]
-    assert [c["id"] for c in found] == [earlier.pk] and found[0]["similarity"] == 1.0
-    linked = api(reviewer).post(
-        f"/api/v1/claims/{later.pk}/similar/", {"earlier": earlier.pk, "version": later.version}, format="json"
-    )
-    assert linked.status_code == 200 and linked.json()["status"] == "not_check_worthy"
-    assert api(outsider).get(f"/api/v1/claims/{later.pk}/similar/").status_code == 404
-
-
 def test_team_settings_api(team, reviewer, outsider):
     admin = MembershipFactory(team=team, user=UserFactory(username="ada"), role=Role.ADMIN).user
     UserFactory(username="newbie")

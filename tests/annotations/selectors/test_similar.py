@@ -1,43 +1,98 @@
+"""Already checked? finds the same claim in another language or other words, scored 0–1, within the team."""
+
 import pytest
 
-from annotations.models import Role
-from annotations.selectors.similar import claims_similar
-from annotations.services.workflow import claim_approve, claim_assign, claim_link_duplicate, claim_propose
-from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, TeamFactory, UserFactory, rating
+from annotations.matching.ranking import MEANING, WORDING
+from annotations.models import Claim, ExternalReview
+from annotations.selectors.similar import similar_to_claim
+from annotations.services.embeddings import claim_embed, review_embed
+from annotations.services.workflow import claim_link_duplicate
+from tests.factories import ArticleFactory, ClaimFactory, TeamFactory, publish_claim
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Unemployment fell to 4.2 percent last year, the lowest in a decade."
+LEAD = "Lead levels in the capital's drinking water exceed what the law allows."
+LEAD_REWORDED = "Tap water in the capital contains lead above the legal limit."
+LEAD_SPANISH = "El agua del grifo de la capital tiene más plomo del que permite la ley."
+BRIDGE = "The new bridge over the river will open to traffic in May."
 
 
-def claim_with_text(team, text):
-    return ClaimFactory(article=ArticleFactory(team=team, source=text, source_format="text"), exact=text)
+def claim(team, text, *, language="en", embedded=True):
+    made = ClaimFactory(
+        article=ArticleFactory(team=team, source=text, source_format="text", language=language), exact=text
+    )
+    if embedded:
+        claim_embed(claim_id=made.pk)
+    return made
 
 
-def test_earlier_similar_claims_come_with_their_current_verdict(team, reviewer, editor, django_assert_num_queries):
-    chief = MembershipFactory(team=team, user=UserFactory(username="sam"), role=Role.EDITOR).user
-    checked = claim_with_text(team, TEXT)
-    checked = claim_assign(claim=checked, user=editor, assignee=reviewer)
-    checked = claim_propose(claim=checked, user=reviewer, rating=rating(team, "Mostly true"), summary="4.3%.")
-    claim_approve(claim=checked, user=chief)
-    reworded = claim_with_text(team, "Unemployment fell to 4.2 percent last year")
-    claim_with_text(team, "The bridge will open in May.")
-    claim_with_text(TeamFactory(), TEXT)  # another team's identical claim never shows
-    new = claim_with_text(team, "unemployment fell to 4.2 percent last year, the lowest in a decade")
+def test_the_same_claim_in_other_words_and_another_language_is_found_with_its_verdict(
+    team, reviewer, editor, django_assert_max_num_queries
+):
+    checked = publish_claim(claim(team, LEAD), reviewer=reviewer, editor=editor, label="True")
+    claim(team, BRIDGE)
+    claim(TeamFactory(), LEAD)  # another team's identical claim never shows
+    reworded = claim(team, LEAD_REWORDED)
+    spanish = claim(team, LEAD_SPANISH, language="es")
 
-    with django_assert_num_queries(2):
-        found = claims_similar(team=team, text=new.exact, exclude=new)
-        assert [c.pk for c in found] == [checked.pk, reworded.pk]
-        assert found[0].current_verdicts[0].rating.label == "Mostly true"
-        assert found[1].current_verdicts == []
-    assert found[0].similarity > 0.9 and found[1].similarity >= 0.5
-    assert all(c.pk < new.pk for c in found)
+    with django_assert_max_num_queries(10):
+        found = similar_to_claim(claim=spanish)
+    assert not found.pending
+    assert [m.key for m in found.claims] == [checked.pk, reworded.pk] or [m.key for m in found.claims] == [
+        reworded.pk,
+        checked.pk,
+    ]
+    assert all(team.similarity_threshold <= m.score <= 1 for m in found.claims)
+    assert all(MEANING in m.matched_by for m in found.claims)
+
+    on_reworded = similar_to_claim(claim=reworded)
+    assert [m.key for m in on_reworded.claims] == [checked.pk]  # later claims are not "earlier"
 
 
-def test_nothing_similar_and_linked_duplicates_show_their_original(team, reviewer):
-    original = claim_with_text(team, TEXT)
-    assert claims_similar(team=team, text="Completely different words about bridges") == []
-    assert claims_similar(team=team, text="   ") == []
-    duplicate = claim_with_text(team, TEXT)
+def test_identical_wording_is_found_before_the_vector_is_computed(team):
+    earlier = claim(team, LEAD)
+    again = claim(team, LEAD, embedded=False)
+    found = similar_to_claim(claim=again)
+    assert found.pending
+    assert [(m.key, m.meaning) for m in found.claims] == [(earlier.pk, None)]
+    assert found.claims[0].matched_by == [WORDING] and found.claims[0].score > 0.9
+
+
+def test_the_teams_threshold_decides_and_unrelated_claims_never_pass(team):
+    earlier = claim(team, LEAD)
+    bridge = claim(team, BRIDGE)
+    reworded = claim(team, LEAD_REWORDED)
+    assert [m.key for m in similar_to_claim(claim=reworded).claims] == [earlier.pk]
+    assert similar_to_claim(claim=bridge).claims == []
+    team.similarity_threshold = 0.9999
+    team.save()
+    reworded = Claim.objects.select_related("team").get(pk=reworded.pk)
+    assert similar_to_claim(claim=reworded).claims == []
+    assert [m.key for m in similar_to_claim(claim=reworded, threshold=0.0).claims][:1] == [earlier.pk]
+
+
+def test_linked_duplicates_show_their_original(team, reviewer):
+    original = claim(team, LEAD)
+    duplicate = claim(team, LEAD_REWORDED)
     claim_link_duplicate(claim=duplicate, earlier=original, user=reviewer)
-    assert [c.pk for c in claims_similar(team=team, text=TEXT)] == [original.pk]
+    newest = claim(team, LEAD_SPANISH, language="es")
+    assert [m.key for m in similar_to_claim(claim=newest).claims] == [original.pk]
+
+
+def test_other_fact_checkers_reviews_match_the_same_way(team):
+    review = ExternalReview.objects.create(
+        team=team,
+        url="https://factcheck.example/lead-water",
+        publisher="Example Check",
+        claim_reviewed="Die Bleiwerte im Trinkwasser der Hauptstadt liegen über dem gesetzlichen Grenzwert.",
+        rating_text="Falsch",
+        language="de",
+        wording="Die Bleiwerte im Trinkwasser der Hauptstadt liegen über dem gesetzlichen Grenzwert.",
+    )
+    ExternalReview.objects.create(
+        team=TeamFactory(), url=review.url, publisher="Elsewhere", claim_reviewed=review.claim_reviewed, wording="x"
+    )
+    review_embed(review_id=review.pk)
+    found = similar_to_claim(claim=claim(team, LEAD))
+    assert [m.key for m in found.reviews] == [review.pk]
+    assert found.claims == []

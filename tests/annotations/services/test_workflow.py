@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from annotations.errors import Conflict, InvalidInput, NotAllowed
+from annotations.matching.ranking import DEFAULT_THRESHOLD
 from annotations.models import AuditEvent, Claim, ClaimStatus, Membership, Role, Verdict, WebhookDelivery, WebhookEvent
 from annotations.selectors.workflow import PUBLISHED_STATUSES, TRANSITIONS, transitions_allowed
 from annotations.services.webhooks import webhook_endpoint_create
@@ -32,6 +33,8 @@ from annotations.services.workflow import (
     claim_update,
     claim_withdraw_correction,
     claims_bulk_assign,
+    team_similarity_threshold_set,
+    team_workflow_update,
 )
 from tests.annotations.services.test_workflow_concurrency import (
     HOLD_SECONDS,
@@ -624,3 +627,29 @@ def test_services_do_not_leak_another_teams_claim_through_access(desk):
     claim = desk.claim_in(S.NEW)
     with pytest.raises(Http404):
         claim_for_user(user=desk.outsider, claim_id=claim.pk)
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan"), float("inf"), True, "0.5"])
+def test_the_similarity_threshold_stays_from_0_to_1(desk, threshold):
+    with pytest.raises(InvalidInput) as refused:
+        team_similarity_threshold_set(team=desk.team, user=desk.admin, threshold=threshold)
+    assert refused.value.field == "similarity_threshold"
+    desk.team.refresh_from_db()
+    assert desk.team.similarity_threshold == DEFAULT_THRESHOLD
+
+
+def test_only_an_admin_sets_the_similarity_threshold(desk):
+    with pytest.raises(NotAllowed):
+        team_similarity_threshold_set(team=desk.team, user=desk.editor, threshold=0.7)
+    assert team_similarity_threshold_set(team=desk.team, user=desk.admin, threshold=0.7).similarity_threshold == 0.7
+
+
+def test_workflow_settings_change_together_or_not_at_all(desk):
+    with pytest.raises(InvalidInput):
+        team_workflow_update(team=desk.team, user=desk.admin, default_due_days=9, similarity_threshold=1.5)
+    desk.team.refresh_from_db()
+    assert (desk.team.default_due_days, desk.team.similarity_threshold) == (3, DEFAULT_THRESHOLD)
+    assert not AuditEvent.objects.filter(team=desk.team, action__startswith="team.").exists()
+    team_workflow_update(team=desk.team, user=desk.admin, default_due_days=9, similarity_threshold=0.25)
+    desk.team.refresh_from_db()
+    assert (desk.team.default_due_days, desk.team.similarity_threshold) == (9, 0.25)

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from annotations.matching.ranking import DEFAULT_THRESHOLD
 from annotations.models import AuditEvent, Membership, Rating, Role
 from tests.factories import MembershipFactory, UserFactory
 
@@ -117,6 +118,44 @@ def test_admin_sets_the_default_due_days(client, team, admin):
     assert response.status_code == 400
 
 
+def test_admin_sets_the_match_score_already_checked_needs(client, team, admin):
+    login(client, admin)
+    html = client.get(reverse("team_settings", args=[team.slug])).content.decode()
+    assert '<h2 id="matching-heading">Already checked?</h2>' in html
+    assert '<label for="id_similarity_threshold">Match score needed (0 to 1)</label>' in html
+    assert 'aria-describedby="id_similarity_threshold_helptext"' in html
+    assert f'value="{DEFAULT_THRESHOLD}"' in html and f"{DEFAULT_THRESHOLD} is the default" in html
+    assert "Lower finds more" in html
+    response = client.post(reverse("team_similarity_threshold", args=[team.slug]), {"similarity_threshold": "0.65"})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.similarity_threshold == 0.65
+    assert 'value="0.65"' in client.get(reverse("team_settings", args=[team.slug])).content.decode()
+    assert AuditEvent.objects.filter(team=team, action="team.similarity_threshold").count() == 1
+
+
+@pytest.mark.parametrize("value", ["1.2", "-0.5", "", "half"])
+def test_a_match_score_outside_0_to_1_is_a_form_error(client, team, admin, value):
+    login(client, admin)
+    response = client.post(reverse("team_similarity_threshold", args=[team.slug]), {"similarity_threshold": value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<div class="error" role="alert">' in html and 'aria-invalid="true"' in html
+    team.refresh_from_db()
+    assert team.similarity_threshold == DEFAULT_THRESHOLD
+
+
+def test_members_see_the_match_score_but_cannot_change_it(client, team, admin, reviewer):
+    login(client, reviewer)
+    html = client.get(reverse("team_settings", args=[team.slug])).content.decode()
+    assert f"when their match score is at least {DEFAULT_THRESHOLD}" in html
+    assert 'name="similarity_threshold"' not in html
+    response = client.post(reverse("team_similarity_threshold", args=[team.slug]), {"similarity_threshold": "0.9"})
+    assert response.status_code == 403
+    team.refresh_from_db()
+    assert team.similarity_threshold == DEFAULT_THRESHOLD
+
+
 def test_another_teams_members_get_404_on_every_settings_page(client, team, admin, outsider):
     login(client, outsider)
     member = Membership.objects.get(team=team, user=admin)
@@ -127,6 +166,7 @@ def test_another_teams_members_get_404_on_every_settings_page(client, team, admi
         ("team_member_remove", [team.slug, member.pk], {}),
         ("team_rating_scale", [team.slug], {}),
         ("team_due_days", [team.slug], {"default_due_days": 5}),
+        ("team_similarity_threshold", [team.slug], {"similarity_threshold": "0.9"}),
         ("team_profile", [team.slug], {"public_name": "Olga's", "public_url": "", "logo_url": ""}),
     ):
         assert client.post(reverse(name, args=args), data).status_code == 404, name
