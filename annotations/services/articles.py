@@ -18,6 +18,7 @@ from annotations.errors import Conflict, InvalidInput
 from annotations.fetching.urls import normalize_url
 from annotations.models import Article, ArticleRevision, AuditEvent, Claim, Membership, Team
 from annotations.services.audit import audit_change, audit_record
+from annotations.services.suggestions import suggestions_due, suggestions_reanchor
 
 
 class ArticleConflict(Conflict):
@@ -99,6 +100,7 @@ def article_create(
         created_by=user,
     )
     audit_record(team=team, actor=user, action="article.create", target=article, after={"title": article.title})
+    suggestions_due(article=article)
     return article
 
 
@@ -115,7 +117,9 @@ def article_revise(
     The old text is kept as an ArticleRevision. Each claim tries, in order, its old position, the
     nearest occurrence of its quote and a fuzzy match (annotations.anchoring.reanchor_many); the
     outcome is stored with the claim, and a claim that matches nowhere becomes an orphan with no
-    position rather than being moved to the wrong place. Locks the article row and its claims.
+    position rather than being moved to the wrong place. Suggestions are carried the same
+    way (services.suggestions.suggestions_reanchor) and found again on the new text after commit.
+    Locks the article row and its claims.
     Raises InvalidInput for an unknown format or an empty text.
     """
     article = Article.objects.select_for_update().select_related("team").get(pk=article.pk)
@@ -191,6 +195,7 @@ def article_revise(
         ],
         batch_size=1000,
     )
+    suggestions_reanchor(article=article, old_text=old_text)
     audit_record(
         team=article.team,
         actor=user,

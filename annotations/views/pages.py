@@ -155,6 +155,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
         "statuses": [{"value": s.value, "label": s.label} for s in ClaimStatus],
         "stances": [{"value": s.value, "label": s.label} for s in Stance],
         "priorities": [{"value": p.value, "label": p.label} for p in Priority],
+        "suggestions": article.team.suggestions_enabled,
     }
     return render(
         request,

@@ -1,7 +1,7 @@
 // The reading view: highlights, marking claims from a selection, the sidebar, the claim
-// panel, live updates and following new revisions of the article (reader-revisions.js). Pure
-// logic lives in claims.js, revisions.js and anchoring.js; DOM offsets in text-map.js; the
-// server is reached through api.js.
+// panel, live updates, following new revisions of the article (reader-revisions.js) and claim
+// suggestions (suggestions.js). Pure logic lives in claims.js, revisions.js and anchoring.js;
+// DOM offsets in text-map.js; the server is reached through api.js.
 //
 // The page sends the article's text once, as HTML; the reader text is read back from it. The
 // claims come from the article's highlights (what is drawn and listed); a claim's full JSON is
@@ -26,6 +26,7 @@ import { LivePoller } from "./live.js";
 import { revisionMethods } from "./reader-revisions.js";
 import { markBody, refusedForRevision } from "./revisions.js";
 import { Sidebar } from "./sidebar.js";
+import { suggestionMethods } from "./suggestions.js";
 import { clearHighlights, highlightMany, marksOf, rangeToOffsets, readerText } from "./text-map.js";
 
 class Reader {
@@ -68,6 +69,7 @@ class Reader {
       onHighlights: (answer, sentAt) => this.onHighlights(answer, sentAt),
       onRevision: (article) => this.onRevision(article),
     });
+    this.initSuggestions();
     this.bind();
   }
 
@@ -84,6 +86,7 @@ class Reader {
     } catch (error) {
       this.announce(`Claims could not be loaded: ${error.message}`);
     }
+    this.loadSuggestions();
     this.live.start();
     this.doc.body.dataset.readerReady = "1";
   }
@@ -143,6 +146,7 @@ class Reader {
     this.root.dataset.highlightMs = (performance.now() - t0).toFixed(1);
     this.root.dataset.revision = String(this.page.revision);
     this.setActive(this.activeId);
+    this.drawSuggestions();
     return arranged;
   }
 
@@ -346,6 +350,7 @@ class Reader {
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+      if (this.onSuggestionKey(event)) return;
       const key = event.key;
       if (key === "c" || key === "C") {
         const span = this.currentSpan() || this.pendingSpan;
@@ -364,7 +369,7 @@ class Reader {
   }
 }
 
-Object.assign(Reader.prototype, revisionMethods);
+Object.assign(Reader.prototype, revisionMethods, suggestionMethods);
 
 const dataNode = document.getElementById("reader-data");
 if (dataNode && document.getElementById("article-text")) {
