@@ -3,6 +3,7 @@
 from .addresses import address_problem, is_public_address, parse_host_literal
 from .fetcher import (
     Connector,
+    Exchange,
     FetchFailed,
     FetchPolicy,
     FetchRefused,
@@ -16,6 +17,7 @@ from .urls import InvalidURL, normalize_url
 
 __all__ = [
     "Connector",
+    "Exchange",
     "FetchFailed",
     "FetchPolicy",
     "FetchRefused",

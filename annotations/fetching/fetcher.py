@@ -6,6 +6,11 @@ answer differently between the check and the connection (DNS rebinding).
 TLS is still verified against the real host name. The body is streamed into
 a file with its size capped after decompression and a deadline for the
 whole fetch, so a hostile server cannot exhaust memory, disk or workers.
+
+Every hop is kept as an `Exchange` (the request as sent, the response's
+status line, headers and body, the address connected to), for the WARC.
+Bodies are asked for without content coding, so the body kept is the body
+received; a server that codes it anyway has it decoded here.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from urllib3.exceptions import (
     NewConnectionError,
 )
 from urllib3.util import Retry
-from urllib3.util.request import ACCEPT_ENCODING
 
 from .connections import (
     Connections,
@@ -50,6 +54,7 @@ from .urls import HttpTarget, InvalidURL, parse_http_url
 
 __all__ = [
     "Connector",
+    "Exchange",
     "FetchFailed",
     "FetchPolicy",
     "FetchRefused",
@@ -77,6 +82,26 @@ _SPOOL_IN_MEMORY = 1024 * 1024
 
 
 @dataclass
+class Exchange:
+    """One hop of a fetch: the request as sent and the response as received (body decoded, see above)."""
+
+    url: str
+    ip: str
+    """The address the connection went to (the checked one, never a second DNS answer)."""
+    requested_at: datetime
+    request_target: str
+    request_headers: list[tuple[str, str]]
+    http_version: str
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: IO[bytes] = field(repr=False)
+    """The body from its start; the final hop's is the fetch's `body`."""
+    body_size: int
+    body_sha256: str
+
+
+@dataclass
 class FetchResult:
     requested_url: str
     final_url: str
@@ -94,6 +119,14 @@ class FetchResult:
     headers: dict[str, str]
     body: IO[bytes] = field(repr=False)
     retry_after: float | None = None
+    exchanges: list[Exchange] = field(default_factory=list, repr=False)
+    """Every hop, the redirects first and the final response last."""
+
+    def close_redirects(self) -> None:
+        """Close the redirect hops' bodies (the final body belongs to the caller)."""
+        for exchange in self.exchanges:
+            if exchange.body is not self.body:
+                exchange.body.close()
 
 
 def _megabytes(size: int) -> str:
@@ -125,6 +158,39 @@ def _status_text(status: int) -> str:
         return str(status)
 
 
+def _request_headers(target: HttpTarget, policy: FetchPolicy) -> dict[str, str]:
+    return {
+        "Host": target.netloc,
+        "User-Agent": policy.user_agent,
+        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
+        "Accept-Encoding": "identity",
+    }
+
+
+def _http_version(response: HTTPResponse) -> str:
+    return {9: "HTTP/0.9", 10: "HTTP/1.0", 20: "HTTP/2"}.get(response.version, "HTTP/1.1")
+
+
+def _exchange(
+    target: HttpTarget, ip: str, requested_at: datetime, policy: FetchPolicy, response: HTTPResponse, body: IO[bytes]
+) -> Exchange:
+    """The hop as sent and received, its body still to be read into `body`."""
+    return Exchange(
+        url=target.url,
+        ip=ip,
+        requested_at=requested_at,
+        request_target=target.request_target,
+        request_headers=list(_request_headers(target, policy).items()),
+        http_version=_http_version(response),
+        status=response.status,
+        reason=response.reason or "",
+        response_headers=list(response.headers.items()),
+        body=body,
+        body_size=0,
+        body_sha256="",
+    )
+
+
 def _open(
     target: HttpTarget,
     ip: str,
@@ -134,12 +200,7 @@ def _open(
 ) -> tuple[HTTPConnectionPool, HTTPResponse]:
     timeout = hop_timeout(policy, deadline, target.host)
     pool = checked_pool(target, ip, policy, timeout, connections)
-    headers = {
-        "Host": target.netloc,
-        "User-Agent": policy.user_agent,
-        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
-        "Accept-Encoding": ACCEPT_ENCODING,
-    }
+    headers = _request_headers(target, policy)
     try:
         response = pool.urlopen(
             "GET",
@@ -227,6 +288,7 @@ def fetch(
     deadline = Deadline(policy.total_deadline)
     connections = Connections(connector or system_connector)
     chain: list[dict[str, Any]] = []
+    exchanges: list[Exchange] = []
     current = url
     own_sink = sink is None
     body: IO[bytes] = _spool() if sink is None else sink
@@ -238,16 +300,21 @@ def fetch(
                 except InvalidURL as exc:
                     raise FetchRefused(f"Refused: {exc}") from exc
                 addresses = check_target(target, policy, resolver)
-                pool, response = _connect_any(target, addresses, policy, deadline, connections)
+                requested_at = datetime.now(UTC)
+                pool, response, ip = _connect_any(target, addresses, policy, deadline, connections)
                 try:
                     status = response.status
                     location = response.headers.get("location")
-                    if status in REDIRECT_STATUSES and location:
+                    redirect = status in REDIRECT_STATUSES and bool(location)
+                    exchange = _exchange(target, ip, requested_at, policy, response, _spool() if redirect else body)
+                    exchanges.append(exchange)
+                    if redirect and location:
                         chain.append({"url": target.url, "status": status})
                         if len(chain) > policy.max_redirects:
                             raise FetchRefused(
                                 f"Refused: more than {policy.max_redirects} redirects starting from {url}."
                             )
+                        _read_into(exchange, response, target, policy, deadline, connections)
                         current = urljoin(target.url, location.strip())
                         continue
                     retry_after = _retry_after(response.headers.get("retry-after"))
@@ -262,9 +329,8 @@ def fetch(
                             f"{target.host} answered {_status_text(status)}.",
                             retryable=False,
                         )
-                    size, raw_size, digest = _stream_body(response, target.host, body, policy, deadline, connections)
+                    _read_into(exchange, response, target, policy, deadline, connections)
                     content_type, charset = _content_type(response.headers.get("content-type"))
-                    body.seek(0)
                     return FetchResult(
                         requested_url=url,
                         final_url=target.url,
@@ -272,22 +338,40 @@ def fetch(
                         status_code=status,
                         content_type=content_type,
                         charset=charset,
-                        size=size,
-                        raw_size=raw_size,
-                        sha256=digest,
+                        size=exchange.body_size,
+                        raw_size=response.tell(),
+                        sha256=exchange.body_sha256,
                         started_at=started_at,
                         duration_seconds=time.monotonic() - (deadline.at - deadline.seconds),
                         headers={name: response.headers[name] for name in KEPT_HEADERS if name in response.headers},
                         body=body,
                         retry_after=retry_after,
+                        exchanges=exchanges,
                     )
                 finally:
                     response.close()
                     pool.close()
     except BaseException:
+        for exchange in exchanges:
+            if exchange.body is not body:
+                exchange.body.close()
         if own_sink:
             body.close()
         raise
+
+
+def _read_into(
+    exchange: Exchange,
+    response: HTTPResponse,
+    target: HttpTarget,
+    policy: FetchPolicy,
+    deadline: Deadline,
+    connections: Connections,
+) -> None:
+    """Stream the hop's body into its file, rewound, with its size and SHA-256."""
+    size, _raw_size, digest = _stream_body(response, target.host, exchange.body, policy, deadline, connections)
+    exchange.body.seek(0)
+    exchange.body_size, exchange.body_sha256 = size, digest
 
 
 def _connect_any(
@@ -296,11 +380,11 @@ def _connect_any(
     policy: FetchPolicy,
     deadline: Deadline,
     connections: Connections,
-) -> tuple[HTTPConnectionPool, HTTPResponse]:
-    """Try each checked address in turn until one accepts the connection."""
+) -> tuple[HTTPConnectionPool, HTTPResponse, str]:
+    """Try each checked address in turn until one accepts the connection; returns the address too."""
     for index, ip in enumerate(addresses):
         try:
-            return _open(target, ip, policy, deadline, connections)
+            return (*_open(target, ip, policy, deadline, connections), ip)
         except (NewConnectionError, ConnectTimeoutError) as exc:
             if deadline.reached(connections):
                 raise deadline.failure(target.host) from exc

@@ -40,6 +40,12 @@ class Snapshot(models.Model):
     extraction_state = models.CharField(max_length=16, blank=True)
     pages = models.JSONField(default=list, blank=True, help_text="Text by page, for PDFs.")
     body = models.FileField(upload_to="snapshots/%Y/%m/", blank=True)
+    warc = models.FileField(
+        upload_to="snapshots/%Y/%m/",
+        blank=True,
+        help_text="The fetch as WARC records: every hop's request and response, gzip-compressed per record.",
+    )
+    warc_index = models.TextField(blank=True, help_text="The CDXJ index lines of the WARC's responses.")
     attempts = models.PositiveSmallIntegerField(default=0)
     fetched_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)

@@ -132,6 +132,7 @@ class PublicSource:
     title: str
     preserved_at: datetime.datetime | None
     sha256: str
+    archived_snapshot: int | None = None  # the preserved copy, when it has a WARC
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,11 @@ class FactCheck:
     @property
     def record(self) -> list[RecordEvent]:
         return public_record(self.verdicts)
+
+    @property
+    def archived_snapshots(self) -> list[int]:
+        """The preserved copies of the public sources that have a WARC (for the fact-check's WACZ)."""
+        return [source.archived_snapshot for source in self.sources if source.archived_snapshot is not None]
 
     @property
     def corrected(self) -> bool:
@@ -233,7 +239,7 @@ def _public_sources(*, claim: Claim, published_at: datetime.datetime) -> list[Pu
         )
         .order_by("url", "-fetched_at", "-id")
         .distinct("url")
-        .only("url", "title", "fetched_at", "sha256")
+        .only("url", "title", "fetched_at", "sha256", "warc")
     }
     rows = []
     for source in sources:
@@ -248,6 +254,7 @@ def _public_sources(*, claim: Claim, published_at: datetime.datetime) -> list[Pu
                 title=snapshot.title if snapshot is not None else "",
                 preserved_at=snapshot.fetched_at if snapshot is not None else None,
                 sha256=snapshot.sha256 if snapshot is not None else "",
+                archived_snapshot=snapshot.pk if snapshot is not None and snapshot.warc else None,
             )
         )
     return rows

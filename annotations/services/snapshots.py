@@ -1,4 +1,4 @@
-"""Snapshots: fetching a cited report once and keeping its bytes and text (the evidence check follows).
+"""Snapshots: fetching a cited report once and keeping its bytes, its WARC and its text (the evidence check follows).
 
 A snapshot moves pending → fetching → fetched | failed | blocked. Every step is a status-guarded
 write, so a task delivered twice, a worker killed mid-fetch or a stale attempt that wakes up late
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from annotations.archiving.warc import snapshot_warc_name, warc_index, write_warc
 from annotations.extraction import extract
 from annotations.fetching import (
     Connector,
@@ -45,6 +46,7 @@ IN_FLIGHT = (SnapshotStatus.PENDING, SnapshotStatus.FETCHING)
 MAX_RETRY_DELAY = 3600.0
 """A pending snapshot whose task has not run this long after it was due is queued again."""
 
+WARC_CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 _EXTENSIONS = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
 
 
@@ -234,16 +236,36 @@ def _finish_failure(snapshot_id: int, attempt: int, status: str, reason: str) ->
     return FetchOutcome(snapshot_id=snapshot.pk, status=snapshot.status)
 
 
+def _store_warc(snapshot: Snapshot, attempt: int, result: FetchResult) -> tuple[str, str]:
+    """Write the fetch's WARC (streamed from the bodies' files) and store it: its storage name and index."""
+    with tempfile.TemporaryFile() as warc:
+        for exchange in result.exchanges:
+            exchange.body.seek(0)
+        filename = snapshot_warc_name(snapshot.pk)
+        write_warc(warc, result.exchanges, filename=filename, info={"conformsTo": WARC_CONFORMS_TO})
+        warc.seek(0)
+        index = warc_index(warc, filename=filename)
+        warc.seek(0)
+        name = f"snapshot-{snapshot.pk}-{attempt}.warc.gz"
+        stored = default_storage.save(snapshot.warc.field.generate_filename(snapshot, name), File(warc, name=name))
+    return stored, "\n".join(index)
+
+
 def _finish_success(snapshot: Snapshot, attempt: int, result: FetchResult, body: BinaryIO) -> FetchOutcome:
     extraction = extract(body, content_type=result.content_type, charset=result.charset, url=result.final_url)
     body.seek(0)
     name = f"{result.sha256}{_EXTENSIONS.get(result.content_type, '.bin')}"
     stored = snapshot.body.field.generate_filename(snapshot, name)
     stored = default_storage.save(stored, File(body, name=name))
+    try:
+        warc, index = _store_warc(snapshot, attempt, result)
+    finally:
+        result.close_redirects()
     with transaction.atomic():
         current = _current(snapshot.pk, attempt)
         if current is None:
             default_storage.delete(stored)
+            default_storage.delete(warc)
             return FetchOutcome(snapshot_id=snapshot.pk, status="superseded")
         content_type = result.content_type + (f"; charset={result.charset}" if result.charset else "")
         current.status = SnapshotStatus.FETCHED
@@ -263,6 +285,8 @@ def _finish_success(snapshot: Snapshot, attempt: int, result: FetchResult, body:
         current.extraction_state = extraction.state
         current.pages = extraction.pages
         current.body.name = stored
+        current.warc.name = warc
+        current.warc_index = index
         current.deadline_at = None
         current.save()
         _record(current)

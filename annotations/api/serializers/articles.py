@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
@@ -40,6 +41,7 @@ def article_json(article: Article, *, full: bool) -> dict[str, Any]:
         "revision": article.revision,
         "created_at": article.created_at,
         "updated_at": article.updated_at,
+        "wacz_url": reverse("article_wacz", args=[article.pk]),
     }
     if full:
         data["text"] = article.text
@@ -61,6 +63,9 @@ class ArticleOut(serializers.Serializer):
     revision = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    wacz_url = serializers.CharField(
+        help_text="The preserved copies of every claim's sources as one WACZ web archive (404 while none is preserved)."
+    )
 
 
 class ArticleDetailOut(ArticleOut):

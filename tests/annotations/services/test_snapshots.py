@@ -353,3 +353,70 @@ def test_report_html_metadata(claim, server):
     assert snapshot.byline == "Jane Analyst"
     assert snapshot.published.startswith("2022-01-05")
     assert snapshot.size == len(REPORT_HTML)
+
+
+def _warc_records(name: str) -> list[tuple[str, str, str | None, str | None]]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    found = []
+    with default_storage.open(name, "rb") as handle:
+        for record in ArchiveIterator(handle, check_digests="raise"):
+            record.content_stream().read()
+            headers = record.rec_headers
+            found.append(
+                (
+                    record.rec_type,
+                    headers.get_header("WARC-Target-URI") or "",
+                    headers.get_header("WARC-Payload-Digest"),
+                    headers.get_header("WARC-IP-Address"),
+                )
+            )
+    return found
+
+
+def test_the_fetch_is_kept_as_a_warc_beside_the_bytes_with_its_index(claim, server):
+    from annotations.archiving.warc import payload_digest
+
+    snapshot = run(add_source(claim, server.loopback("/redirect/0")))
+
+    assert snapshot.warc.name.startswith("snapshots/") and snapshot.warc.name.endswith(f"-{snapshot.pk}-1.warc.gz")
+    records = _warc_records(snapshot.warc.name)
+    assert [(kind, url) for kind, url, _, _ in records] == [
+        ("warcinfo", ""),
+        ("response", server.loopback("/redirect/0")),
+        ("request", server.loopback("/redirect/0")),
+        ("response", server.loopback("/article")),
+        ("request", server.loopback("/article")),
+    ]
+    assert records[3][2] == payload_digest(snapshot.sha256), "the response's payload digest is the snapshot's SHA-256"
+    assert {ip for _, _, _, ip in records[1:]} == {"127.0.0.1"}
+    lines = snapshot.warc_index.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        f"1,0,0,127:{server.port})/article",
+        f"1,0,0,127:{server.port})/redirect/0",
+    ]
+    assert all(f'"filename": "snapshot-{snapshot.pk}.warc.gz"' in line for line in lines)
+
+
+def test_a_failed_or_superseded_fetch_keeps_no_warc(claim, server):
+    from annotations.services import snapshots
+
+    failed = run(add_source(claim, server.loopback("/gone")))
+    assert failed.status == SnapshotStatus.FAILED and not failed.warc and failed.warc_index == ""
+
+    source = add_source(claim, server.loopback("/report"))
+    stored: list[str] = []
+    real_store = snapshots._store_warc
+
+    def store_then_lose_the_snapshot(*args, **kwargs):
+        name, index = real_store(*args, **kwargs)
+        stored.append(name)
+        Snapshot.objects.filter(pk=source.snapshot_id).update(attempts=2)
+        return name, index
+
+    snapshots._store_warc = store_then_lose_the_snapshot
+    try:
+        assert snapshot_fetch(snapshot_id=source.snapshot_id, connector=guard).status == "superseded"
+    finally:
+        snapshots._store_warc = real_store
+    assert stored and not default_storage.exists(stored[0])

@@ -176,3 +176,30 @@ def test_a_fetch_survives_its_worker_being_killed_mid_fetch(claim, server, celer
     assert snapshot.status == SnapshotStatus.FETCHED, snapshot.reason
     assert snapshot.attempts == 2 and server.hits["/slow-once"] == 2
     assert "770 billion dollars" in snapshot.text
+
+
+def test_the_worker_keeps_each_fetch_as_a_warc_with_every_hop(claim, server, celery_worker):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from annotations.archiving.warc import payload_digest
+
+    source = cite(claim, server.loopback("/redirect/1"))
+
+    snapshot = wait_for(source, FINISHED)
+
+    assert snapshot.status == SnapshotStatus.FETCHED, snapshot.reason
+    responses = []
+    with default_storage.open(snapshot.warc.name, "rb") as warc:
+        for record in ArchiveIterator(warc, check_digests="raise"):
+            payload = record.content_stream().read()
+            if record.rec_type == "response":
+                headers = record.rec_headers
+                responses.append(
+                    (headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Payload-Digest"), payload)
+                )
+    assert [url for url, _, _ in responses] == [
+        server.loopback(path) for path in ("/redirect/1", "/redirect/0", "/article")
+    ]
+    _, digest, body = responses[-1]
+    assert digest == payload_digest(snapshot.sha256) and body == default_storage.open(snapshot.body.name).read()
+    assert len(snapshot.warc_index.splitlines()) == 3
