@@ -3,8 +3,10 @@
 A fact-checker reviewing a claim wants to see at a glance whether the cited
 report really contains the quoted words and the numbers, amounts,
 percentages, dates and quoted phrases the claim rests on, even when the
-report writes them differently ("$770bn" for "$770 billion"). All offsets are
-in code points of the snapshot text, like every other offset in the workbench.
+report writes them differently ("$770bn" for "$770 billion", "1,5 millones" for "1.5 million").
+All offsets are in code points of the snapshot text, like every other offset in the workbench;
+each found item gives the paragraph (or, for a PDF, the page) it is in and an excerpt around it
+with the match's place in the excerpt.
 
 The work is in two parts. `prepare` reads a report once: it folds the text (see `folding`) and
 indexes its figures; the result can be kept (`Report.parts`, `Report.from_parts`). `evidence_in`
@@ -15,17 +17,22 @@ search, however many claims cite the report.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
 from annotations.evidence.figures import Figure, FigureIndex, figure_in, figure_index, find_figures
-from annotations.evidence.folding import Folded, OffsetMap, fold, fold_needle, loosen
+from annotations.evidence.folding import INVISIBLE, Folded, OffsetMap, fold, fold_needle, loosen
+from annotations.evidence.languages import style_of
+from annotations.evidence.quotations import quoted_phrases
 
 __all__ = ["EVIDENCE_VERSION", "EvidenceItem", "EvidenceKind", "Report", "evidence_in", "find_evidence", "prepare"]
 
-EVIDENCE_VERSION = 1
+EVIDENCE_VERSION = 2
 """What the evidence check finds and how a prepared report is kept. A new version makes every kept
 report out of date, and every source's evidence (which a migration then marks pending, so that the
 outbox sweep has it found again)."""
@@ -34,7 +41,8 @@ EvidenceKind = Literal["quote", "restated", "figure", "quotation"]
 
 _CONTEXT = 60
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
-_QUOTATION = re.compile(r'"([^"\n]+)"|\u201c([^\u201d\n]+)\u201d|\u2018([^\u2019\n]+)\u2019|\u00ab([^\u00bb\n]+)\u00bb')
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,10 @@ class EvidenceItem:
     start: int | None
     end: int | None
     excerpt: str
+    page: int | None = None
+    mark_start: int | None = None
+    """Where the match is in `excerpt` (code points), for showing it marked."""
+    mark_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,8 @@ class Report:
     folded: Folded
     loose: Folded
     figures: FigureIndex
+    page_starts: tuple[int, ...] = ()
+    """Where each page starts, for a PDF (see `annotations.extraction.page_starts`)."""
 
     def parts(self) -> dict[str, Any]:
         """What to keep of the preparation (the text itself is kept elsewhere): strings, bytes and JSON."""
@@ -69,7 +83,15 @@ class Report:
 
     @classmethod
     def from_parts(
-        cls, *, text: str, folded: str, folded_offsets: bytes, loose: str, loose_offsets: bytes, figures: FigureIndex
+        cls,
+        *,
+        text: str,
+        folded: str,
+        folded_offsets: bytes,
+        loose: str,
+        loose_offsets: bytes,
+        figures: FigureIndex,
+        page_starts: tuple[int, ...] = (),
     ) -> Report:
         maps = tuple(OffsetMap.from_bytes(part) for part in _unsized(bytes(folded_offsets)))
         return cls(
@@ -77,6 +99,7 @@ class Report:
             folded=Folded(folded, maps),
             loose=Folded(loose, (*maps, OffsetMap.from_bytes(bytes(loose_offsets)))),
             figures=figures,
+            page_starts=page_starts,
         )
 
     @cached_property
@@ -87,7 +110,15 @@ class Report:
         number = bisect.bisect_right(self._paragraph_starts, position)
         return number or None
 
-    def excerpt(self, start: int, end: int) -> str:
+    def through_marks(self, end: int) -> int:
+        """`end` moved past combining marks, so a span never ends inside a character as read."""
+        text = self.text
+        while end < len(text) and (unicodedata.combining(text[end]) or "\u1160" <= text[end] <= "\u11ff"):
+            end += 1
+        return end
+
+    def excerpt(self, start: int, end: int) -> tuple[str, int, int]:
+        """The words around text[start:end] on its line, whitespace collapsed, and where the span is in them."""
         text = self.text
         line_end = text.find("\n", end)
         left = max(text.rfind("\n", 0, start) + 1, start - _CONTEXT)
@@ -98,10 +129,23 @@ class Report:
         if right < len(text):
             space = text.rfind(" ", end, right)
             right = space if space != -1 else right
-        body = " ".join(text[left:right].split())
         before = "…" if left > 0 and text[left - 1] != "\n" else ""
         after = "…" if right < len(text) and text[right] != "\n" else ""
-        return before + body + after
+        lead = _shown(text[left:start]).lstrip()
+        match = _shown(text[start:end])
+        trail = _shown(text[end:right]).rstrip()
+        if lead.endswith(" ") and match.startswith(" "):
+            match = match[1:]
+        if (lead + match).endswith(" ") and trail.startswith(" "):
+            trail = trail[1:]
+        if not lead and not match.strip():
+            match = ""
+        mark = len(before) + len(lead)
+        return before + lead + match + trail + after, mark, mark + len(match)
+
+
+def _shown(text: str) -> str:
+    return _INVISIBLE.sub("", _SPACES.sub(" ", text))
 
 
 def _sized(data: bytes) -> bytes:
@@ -121,7 +165,8 @@ def _unsized(data: bytes) -> list[bytes]:
 def prepare(text: str) -> Report:
     """Fold the text and index its figures: the part of the check that depends on the report alone."""
     folded = fold(text)
-    return Report(text=text, folded=folded, loose=loosen(folded), figures=figure_index(text))
+    figures = figure_index(text, style_of(text), folded)
+    return Report(text=text, folded=folded, loose=loosen(folded), figures=figures)
 
 
 @dataclass(frozen=True)
@@ -141,15 +186,6 @@ def _find_phrase(report: Report, phrase: str) -> _Match | None:
     return None
 
 
-def _quotations(text: str) -> list[str]:
-    phrases: list[str] = []
-    for match in _QUOTATION.finditer(text):
-        phrase = next(group for group in match.groups() if group is not None).strip()
-        if len(phrase) >= 2 and phrase not in phrases:
-            phrases.append(phrase)
-    return phrases
-
-
 def _item(report: Report, kind: EvidenceKind, shown: str, match: _Match | None) -> EvidenceItem:
     if match is None:
         return EvidenceItem(
@@ -161,23 +197,31 @@ def _item(report: Report, kind: EvidenceKind, shown: str, match: _Match | None) 
             end=None,
             excerpt="",
         )
+    end = report.through_marks(match.end)
     paragraph = report.paragraph(match.start)
+    page = (bisect.bisect_right(report.page_starts, match.start) or None) if report.page_starts else None
     how = " (ignoring punctuation)" if match.approximate else ""
-    where = f", paragraph {paragraph}" if paragraph else ""
+    where = f", page {page}" if page else f", paragraph {paragraph}" if paragraph else ""
+    excerpt, mark_start, mark_end = report.excerpt(match.start, end)
     return EvidenceItem(
         kind=kind,
         label=f"{shown} — found in the report{how}{where}",
         found=True,
         paragraph=paragraph,
         start=match.start,
-        end=match.end,
-        excerpt=report.excerpt(match.start, match.end),
+        end=end,
+        excerpt=excerpt,
+        page=page,
+        mark_start=mark_start,
+        mark_end=mark_end,
     )
 
 
-def evidence_in(report: Report, *, quote: str, restated: str = "") -> list[EvidenceItem]:
-    """Check a prepared report for the claim's quote, restatement and key figures.
+def evidence_in(report: Report, *, quote: str, restated: str = "", language: str = "") -> list[EvidenceItem]:
+    """Check a prepared report for the claim's quote, restatement, key figures and quoted phrases.
 
+    The claim's figures are read in its article's `language` (a BCP 47 tag; when blank, the one its
+    words are in).
     Items come in a stable order: quote, restated claim, then figures and
     quoted phrases in the order they appear in the claim.
     """
@@ -187,25 +231,30 @@ def evidence_in(report: Report, *, quote: str, restated: str = "") -> list[Evide
     if restated.strip():
         items.append(_item(report, "restated", "The restated claim", _find_phrase(report, restated)))
 
+    style = style_of(f"{quote}\n{restated}", language=language)
     folded_quote = fold_needle(quote)
     seen_figures: list[Figure] = []
     seen_phrases: list[str] = []
     for source in (quote, restated):
-        for figure in find_figures(source):
-            if any(figure.matches(seen) and type(figure.value) is type(seen.value) for seen in seen_figures):
+        for figure in find_figures(source, style):
+            if any(figure.matches(seen) for seen in seen_figures):
                 continue
             seen_figures.append(figure)
             hit = figure_in(report.figures, figure)
             items.append(_item(report, "figure", figure.written, _Match(*hit) if hit else None))
-        for phrase in _quotations(source):
+        for phrase in quoted_phrases(source):
             folded = fold_needle(phrase)
             if folded in seen_phrases or folded == folded_quote:
                 continue
             seen_phrases.append(folded)
-            items.append(_item(report, "quotation", f"\u201c{phrase}\u201d", _find_phrase(report, phrase)))
+            found = _find_phrase(report, phrase)
+            items.append(_item(report, "quotation", f"\u201c{phrase}\u201d", found))
     return items
 
 
-def find_evidence(*, text: str, quote: str, restated: str = "") -> list[EvidenceItem]:
+def find_evidence(
+    *, text: str, quote: str, restated: str = "", language: str = "", page_starts: Sequence[int] = ()
+) -> list[EvidenceItem]:
     """Check the text for the claim's quote, restatement and key figures (`prepare`, then `evidence_in`)."""
-    return evidence_in(prepare(text), quote=quote, restated=restated)
+    report = dataclasses.replace(prepare(text), page_starts=tuple(page_starts))
+    return evidence_in(report, quote=quote, restated=restated, language=language)

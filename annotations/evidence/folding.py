@@ -4,13 +4,15 @@ Folding is a chain of rewrites of the whole string, each done by C-level string 
 operations rather than character by character, and each recording where it changed the length
 (an `OffsetMap`), so that every folded character still knows the code point it came from:
 
-1. each run of whitespace (no-break spaces too) becomes one space;
-2. curly quotes, primes, dashes and the minus sign become their ASCII forms;
-3. case is folded (`str.casefold`, which may expand a character: "ß" becomes "ss").
+1. soft hyphens and zero-width characters (spaces, joiners, the byte-order mark) are dropped;
+2. the text is composed to Unicode NFC, so a report in NFD reads like a quote in NFC;
+3. each run of whitespace (no-break spaces too) becomes one space;
+4. curly quotes, guillemets, primes, dashes and the minus sign become their ASCII forms;
+5. case is folded (`str.casefold`, which may expand a character: "ß" becomes "ss").
 
 The loose fold (`loosen`) then drops punctuation and symbols, spaces closing up. A new kind of
-folding (Unicode normalisation, soft hyphens) is one more rewrite with its own map; bumping
-`annotations.evidence.EVIDENCE_VERSION` makes stored folds and evidence out of date.
+folding is one more rewrite with its own map; bumping `annotations.evidence.EVIDENCE_VERSION`
+makes stored folds and evidence out of date.
 """
 
 from __future__ import annotations
@@ -36,14 +38,28 @@ QUOTE_MARKS = {
     "\u2033": '"',
     "\u00ab": '"',
     "\u00bb": '"',
+    "\u2039": "'",
+    "\u203a": "'",
+    "\u02bc": "'",
+    "\u00b4": "'",
+    "\uff02": '"',
+    "\uff07": "'",
     "\u2010": "-",
     "\u2011": "-",
     "\u2012": "-",
     "\u2013": "-",
     "\u2014": "-",
     "\u2212": "-",
+    "\u2015": "-",
+    "\ufe58": "-",
+    "\ufe63": "-",
+    "\uff0d": "-",
 }
 """Characters written in their ASCII form. (The no-break space is whitespace, so step 1 covers it.)"""
+
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte-order mark."""
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 
 # A whitespace character that is not a lone space: a non-space one, or a space before more whitespace,
 # with the rest of its run. Starting with a character class lets the regex engine skip ahead fast.
@@ -136,6 +152,59 @@ def _collapse_spacing(text: str) -> tuple[str, OffsetMap]:
     return "".join(pieces), offsets.map
 
 
+def _drop_invisible(text: str) -> tuple[str, OffsetMap]:
+    pieces: list[str] = []
+    offsets = _MapBuilder()
+    done = removed = 0
+    for run in _INVISIBLE.finditer(text):
+        start, end = run.span()
+        pieces.append(text[done:start])
+        done = end
+        removed += end - start
+        offsets.shift(end - removed, removed)
+    if not pieces:
+        return text, offsets.map
+    pieces.append(text[done:])
+    return "".join(pieces), offsets.map
+
+
+@cache
+def _composing() -> re.Pattern[str]:
+    """A character and the run after it of characters that NFC may compose with what precedes them
+    (combining marks, Hangul vowels and finals) or that NFC replaces (singletons)."""
+    chars = [
+        chr(c)
+        for c in (*range(0x30000), *range(0xE0000, 0xE1000))  # no character above composes or decomposes
+        if not 0xD800 <= c <= 0xDFFF
+        and (unicodedata.combining(chr(c)) or 0x1160 <= c <= 0x11FF or unicodedata.normalize("NFC", chr(c)) != chr(c))
+    ]
+    return re.compile("(?s:.)?[" + "".join(re.escape(c) for c in chars) + "]+")
+
+
+def _compose(text: str) -> tuple[str, OffsetMap]:
+    """NFC, with each composed character coming from the first character it was made of."""
+    offsets = _MapBuilder()
+    if unicodedata.is_normalized("NFC", text):
+        return text, offsets.map
+    pieces: list[str] = []
+    done = length = 0
+    for run in _composing().finditer(text):
+        start, end = run.span()
+        composed = unicodedata.normalize("NFC", run.group())
+        if len(composed) == end - start:
+            continue
+        pieces.append(text[done:start])
+        length += start - done
+        for k in range(len(composed)):
+            offsets.shift(length + k, start + min(k, end - start - 1) - (length + k))
+        pieces.append(composed)
+        length += len(composed)
+        offsets.shift(length, end - length)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), offsets.map
+
+
 def _plain_quote_marks(text: str) -> str:
     for mark, plain in QUOTE_MARKS.items():
         text = text.replace(mark, plain)
@@ -166,9 +235,11 @@ def _casefold(text: str) -> tuple[str, OffsetMap]:
 
 
 def fold(text: str) -> Folded:
-    spaced, spacing = _collapse_spacing(text)
+    visible, dropping = _drop_invisible(text)
+    composed, composing = _compose(visible)
+    spaced, spacing = _collapse_spacing(composed)
     folded, casing = _casefold(_plain_quote_marks(spaced))
-    return Folded(folded, (spacing, casing))
+    return Folded(folded, (dropping, composing, spacing, casing))
 
 
 @cache

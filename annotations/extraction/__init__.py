@@ -11,6 +11,7 @@ import codecs
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO, Literal
 
@@ -46,6 +47,26 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     return _CONTROL.sub("", _LINE_ENDINGS.sub("\n", value))
+
+
+PAGE_BREAK = "\n\n"
+
+
+def pdf_text(pages: Sequence[str]) -> str:
+    """A PDF's text: its pages' text, each stripped, a blank line between them."""
+    return PAGE_BREAK.join(page.strip() for page in pages)
+
+
+def page_starts(pages: Sequence[str], length: int | None) -> list[int]:
+    """Where each page starts (code points) in the text made of these pages (`pdf_text`): an offset
+    is on page `bisect_right(starts, offset)`. Empty when the text's `length` (None: not known)
+    shows it is not made of them."""
+    starts: list[int] = []
+    at = 0
+    for page in pages:
+        starts.append(at)
+        at += len(page.strip()) + len(PAGE_BREAK)
+    return starts if pages and length in (None, at - len(PAGE_BREAK)) else []
 
 
 def _decode(data: bytes, charset: str | None) -> str:
@@ -98,7 +119,7 @@ def _extract_pdf(data: bytes) -> Extraction:
     except Exception as exc:  # noqa: BLE001 - malformed PDFs fail in many ways inside pypdf
         logger.info("PDF extraction failed: %s", exc)
         return Extraction(state="failed", reason=f"The PDF could not be read: {exc}.")
-    text = "\n\n".join(page.strip() for page in pages)
+    text = pdf_text(pages)
     if not text.strip():
         return Extraction(
             state="failed",

@@ -21,6 +21,7 @@ from django.db.models import F, QuerySet
 
 from annotations import outbox
 from annotations.evidence import EVIDENCE_VERSION, Report, evidence_in, prepare
+from annotations.extraction import page_starts
 from annotations.models import Claim, Snapshot, SnapshotFold, SnapshotStatus, Source
 
 EVIDENCE_MAX_CHARS = 5_000_000
@@ -96,6 +97,7 @@ def source_evidence_check(*, source_id: int) -> str:
             "evidence_wording",
             exact=F("claim__exact"),
             restated=F("claim__restated"),
+            language=F("claim__article__language"),
         )
         .first()
     )
@@ -107,7 +109,9 @@ def source_evidence_check(*, source_id: int) -> str:
     wording = wording_digest(exact=row["exact"], restated=row["restated"])
     if row["evidence_snapshot_id"] == snapshot_id and row["evidence_wording"] == wording:
         return "current"  # whatever makes evidence out of date also clears `evidence_wording`
-    items = evidence_in_snapshot(snapshot_id=snapshot_id, exact=row["exact"], restated=row["restated"])
+    items = evidence_in_snapshot(
+        snapshot_id=snapshot_id, exact=row["exact"], restated=row["restated"], language=row["language"]
+    )
     with transaction.atomic():
         locked = Source.objects.select_for_update(no_key=True).filter(pk=source_id).values("snapshot_id", "claim_id")
         current = locked.first()
@@ -123,12 +127,17 @@ def source_evidence_check(*, source_id: int) -> str:
     return "found"
 
 
-def evidence_in_snapshot(*, snapshot_id: int, exact: str, restated: str) -> list[dict[str, Any]]:
-    """Where the snapshot's text has the claim's quote, restatement and key figures (the evidence JSON)."""
+def evidence_in_snapshot(*, snapshot_id: int, exact: str, restated: str, language: str = "") -> list[dict[str, Any]]:
+    """Where the snapshot's text has the claim's quote, restatement and key figures (the evidence JSON).
+
+    Each item names the snapshot it was found in, from which the API writes the address of the
+    passage in the snapshot's text view. `language` is the claim's article's (BCP 47).
+    """
     report, whole = snapshot_report(snapshot_id=snapshot_id)
     if report is None:
         return []
-    items = [dataclasses.asdict(item) for item in evidence_in(report, quote=exact, restated=restated)]
+    found = evidence_in(report, quote=exact, restated=restated, language=language)
+    items = [{**dataclasses.asdict(item), "snapshot": snapshot_id} for item in found]
     if not whole:
         searched = f"not found in the first {len(report.text):,} characters of the report"
         for item in items:
@@ -139,23 +148,29 @@ def evidence_in_snapshot(*, snapshot_id: int, exact: str, restated: str) -> list
 
 def snapshot_report(*, snapshot_id: int) -> tuple[Report | None, bool]:
     """The snapshot's text prepared for the evidence check, as kept, else prepared now and kept (None:
-    the snapshot has no text), and whether it is the whole text (else its first EVIDENCE_MAX_CHARS).
+    the snapshot has no text), with where its pages start for a PDF, and whether it is the whole
+    text (else its first EVIDENCE_MAX_CHARS).
 
     Two checks preparing the same snapshot at once both write it; either is right.
     """
     kept = (
         SnapshotFold.objects.filter(snapshot_id=snapshot_id, version=EVIDENCE_VERSION)
-        .values("chars", *_REPORT_PARTS, text=F("snapshot__text"))
+        .values("chars", *_REPORT_PARTS, text=F("snapshot__text"), pages=F("snapshot__pages"))
         .first()
     )
-    text = kept["text"] if kept else Snapshot.objects.values_list("text", flat=True).get(pk=snapshot_id)
+    if kept is not None:
+        text, pages = kept["text"], kept["pages"]
+    else:
+        text, pages = Snapshot.objects.values_list("text", "pages").get(pk=snapshot_id)
     searched = text[:EVIDENCE_MAX_CHARS]
     whole = len(searched) == len(text)
+    starts = tuple(page_starts(pages or [], len(text)))
     if kept is not None and kept["chars"] == len(searched):
-        return Report.from_parts(text=searched, **{part: kept[part] for part in _REPORT_PARTS}), whole
+        parts = {part: kept[part] for part in _REPORT_PARTS}
+        return Report.from_parts(text=searched, page_starts=starts, **parts), whole
     if not searched.strip():
         return None, whole
-    report = prepare(searched)
+    report = dataclasses.replace(prepare(searched), page_starts=starts)
     SnapshotFold.objects.bulk_create(
         [SnapshotFold(snapshot_id=snapshot_id, version=EVIDENCE_VERSION, chars=len(searched), **report.parts())],
         update_conflicts=True,

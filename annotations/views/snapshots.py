@@ -1,8 +1,10 @@
-"""The preserved copy of a cited report: its raw bytes, sandboxed, and its extracted text, escaped."""
+"""The preserved copy of a cited report: its raw bytes, sandboxed, its WARC, and its extracted text, escaped."""
 
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
@@ -10,9 +12,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from annotations import policy
+from annotations.archiving.warc import snapshot_warc_name
+from annotations.extraction import page_starts
 from annotations.models import Snapshot
 
-INLINE_TYPES = frozenset({"application/pdf", "text/plain"})
+INLINE_TYPES = frozenset({"application/pdf", "text/plain", "text/html", "application/xhtml+xml"})
+# Opened in the browser, a stored copy runs no script and loads nothing: never the live web.
+COPY_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:; font-src data:"
+_LINE = re.compile(r"[^\n]+")
 
 
 @policy.performs(GET="snapshot.read")
@@ -29,11 +36,11 @@ def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
     media_type = content_type.split(";", 1)[0].strip().lower()
     response = FileResponse(
         handle,
-        as_attachment=media_type not in INLINE_TYPES,
+        as_attachment=media_type not in INLINE_TYPES or "download" in request.GET,
         filename=_filename(snapshot),
         content_type=content_type,
     )
-    response["Content-Security-Policy"] = "sandbox"
+    response["Content-Security-Policy"] = COPY_POLICY
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     response["Referrer-Policy"] = "no-referrer"
@@ -41,9 +48,49 @@ def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
 
 
 @policy.performs(GET="snapshot.read")
-def snapshot_text(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def snapshot_warc(request: HttpRequest, snapshot_id: int) -> FileResponse:
+    """The fetch as WARC records (every hop's request and response), for web-archive tools."""
     snapshot = policy.snapshot_for(request, snapshot_id)
-    return render(request, "annotations/snapshot_text.html", {"snapshot": snapshot, "team": snapshot.team})
+    if not snapshot.warc.name:
+        raise Http404("This snapshot has no WARC.")
+    try:
+        handle = default_storage.open(snapshot.warc.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The WARC is missing.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=snapshot_warc_name(snapshot.pk), content_type="application/warc"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@policy.performs(GET="snapshot.read")
+def snapshot_text(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    """The extracted text, line by line, each line knowing its code point offset (and, for a PDF, by
+    page), so that a W3C TextPositionSelector in the address's fragment can highlight a passage."""
+    snapshot = policy.snapshot_for(request, snapshot_id)
+    context = {"snapshot": snapshot, "team": snapshot.team, "pages": _text_pages(snapshot)}
+    return render(request, "annotations/snapshot_text.html", context)
+
+
+@dataclass(frozen=True)
+class TextPage:
+    number: int | None
+    lines: list[tuple[int, str]]
+
+
+def _text_pages(snapshot: Snapshot) -> list[TextPage]:
+    text = snapshot.text
+    starts = page_starts(snapshot.pages or [], len(text))
+    bounds = list(zip(starts or [0], [*starts[1:], len(text)] if starts else [len(text)], strict=True))
+    return [
+        TextPage(
+            number=index + 1 if starts else None,
+            lines=[(line.start(), line.group()) for line in _LINE.finditer(text, start, stop)],
+        )
+        for index, (start, stop) in enumerate(bounds)
+    ]
 
 
 def _filename(snapshot: Snapshot) -> str:

@@ -3,6 +3,7 @@
 
 import { ApiError } from "./api.js";
 import { errorMessages } from "./claims.js";
+import { cpSlice } from "./codepoints.js";
 
 let uid = 0;
 
@@ -48,6 +49,16 @@ function safeUrl(url) {
   } catch {
     return null;
   }
+}
+
+/** `text` as nodes, code points `start` to `end` in a <mark> (all plain text when they are missing). */
+export function marked(text, start, end) {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || end <= start) return [document.createTextNode(text)];
+  return [
+    document.createTextNode(cpSlice(text, 0, start)),
+    el("mark", { text: cpSlice(text, start, end) }),
+    document.createTextNode(cpSlice(text, end)),
+  ];
 }
 
 export function link(url, text) {

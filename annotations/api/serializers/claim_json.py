@@ -53,13 +53,25 @@ def _columns(*names: str) -> dict[str, Column]:
     return {name: Column(name) for name in names}
 
 
+def _row_url(route: str, alias: str) -> str:
+    """SQL for the JSON string of `route`'s address for the row's id, under the current script prefix."""
+    before, after = reverse(route, args=[_COPY_ID]).split(str(_COPY_ID))
+    return f"""to_json({literal(before)} || {alias}."id" || {literal(after)})::text"""
+
+
 def _stored_copy_url(alias: str) -> str:
-    """The snapshot's stored copy (when it has a body) under the current script prefix."""
-    before, after = reverse("snapshot_copy", args=[_COPY_ID]).split(str(_COPY_ID))
-    return (
-        f"""CASE WHEN {alias}."body" <> '' """
-        f"""THEN to_json({literal(before)} || {alias}."id" || {literal(after)})::text ELSE 'null' END"""
-    )
+    """The snapshot's stored copy (when it has a body)."""
+    return f"""CASE WHEN {alias}."body" <> '' THEN {_row_url("snapshot_copy", alias)} ELSE 'null' END"""
+
+
+def _warc_url(alias: str) -> str:
+    """The snapshot's WARC (when the fetch wrote one)."""
+    return f"""CASE WHEN {alias}."warc" <> '' THEN {_row_url("snapshot_warc", alias)} ELSE 'null' END"""
+
+
+def _wacz_url(alias: str) -> str:
+    """The claim's preserved sources as one WACZ."""
+    return _row_url("claim_wacz", alias)
 
 
 def _status_label(alias: str) -> str:
@@ -88,10 +100,30 @@ SNAPSHOT = Shape(
         **_columns("id", "status", "reason", "http_status", "title", "final_url", "sha256", "content_type"),
         **_columns("size", "fetched_at"),
         "stored_copy_url": Computed(_stored_copy_url, nullable=True),
+        "warc_url": Computed(_warc_url, nullable=True),
     },
 )
+
+
+def _passage_url(alias: str) -> str:
+    """The text view of the snapshot the evidence item was found in, at the passage when it was found."""
+    before, after = reverse("snapshot_text", args=[_COPY_ID]).split(str(_COPY_ID))
+    item = f"{alias}.item"
+    at = (
+        f"""CASE WHEN jsonb_typeof({item} -> 'start') = 'number' AND jsonb_typeof({item} -> 'end') = 'number' """
+        f"""THEN '#selector(type=TextPositionSelector,start=' || ({item} ->> 'start') || ',end=' """
+        f"""|| ({item} ->> 'end') || ')' ELSE '' END"""
+    )
+    return (
+        f"""CASE WHEN jsonb_typeof({item} -> 'snapshot') = 'number' """
+        f"""THEN to_json({literal(before)} || ({item} ->> 'snapshot') || {literal(after)} || {at})::text """
+        f"""ELSE 'null' END"""
+    )
+
+
+_EVIDENCE_MEMBERS = ("kind", "label", "found", "paragraph", "page", "start", "end", "excerpt", "mark_start", "mark_end")
 EVIDENCE = Shape(
-    EvidenceOut, None, {key: Member(key) for key in ("kind", "label", "found", "paragraph", "start", "end", "excerpt")}
+    EvidenceOut, None, {**{key: Member(key) for key in _EVIDENCE_MEMBERS}, "url": Computed(_passage_url, nullable=True)}
 )
 SOURCE = Shape(
     SourceOut,
@@ -120,6 +152,7 @@ CLAIM = Shape(
         **_columns("created_at", "updated_at", "duplicate_of"),
         "current_verdict": Reverse(VERDICT, "claim", where=lambda alias: f'{alias}."is_current"'),
         "sources": Reverse(SOURCE, "claim", order=("created_at", "id")),
+        "wacz_url": Computed(_wacz_url),
     },
 )
 

@@ -60,6 +60,10 @@ class SnapshotOut(serializers.Serializer):
     size = serializers.IntegerField(allow_null=True)
     fetched_at = serializers.DateTimeField(allow_null=True)
     stored_copy_url = serializers.CharField(allow_null=True)
+    warc_url = serializers.CharField(
+        allow_null=True,
+        help_text="The fetch as WARC records (every redirect and the response, as received), for web-archive tools.",
+    )
 
 
 class EvidenceOut(serializers.Serializer):
@@ -67,9 +71,23 @@ class EvidenceOut(serializers.Serializer):
     label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a DRF Field attribute name, needed as a field here
     found = serializers.BooleanField(allow_null=True)
     paragraph = serializers.IntegerField(allow_null=True)
-    start = serializers.IntegerField(allow_null=True)
+    page = serializers.IntegerField(
+        allow_null=True, help_text="The PDF page the match is on (null for other documents)."
+    )
+    start = serializers.IntegerField(
+        allow_null=True, help_text="Where the match starts in the snapshot's text (code points)."
+    )
     end = serializers.IntegerField(allow_null=True)
     excerpt = serializers.CharField(allow_null=True)
+    mark_start = serializers.IntegerField(
+        allow_null=True, help_text="Where the match starts in `excerpt` (code points)."
+    )
+    mark_end = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField(
+        allow_null=True,
+        help_text="The snapshot's text view, at the passage when found: its fragment is a W3C "
+        "TextPositionSelector in code points, `#selector(type=TextPositionSelector,start=…,end=…)`.",
+    )
 
 
 class SourceOut(serializers.Serializer):
@@ -119,6 +137,9 @@ class ClaimOut(serializers.Serializer):
     duplicate_of = serializers.IntegerField(allow_null=True, help_text="An earlier claim this one repeats.")
     current_verdict = VerdictOut(allow_null=True)
     sources = SourceOut(many=True)
+    wacz_url = serializers.CharField(
+        help_text="The sources' preserved copies as one WACZ web archive (404 while none is preserved)."
+    )
 
 
 ClaimPageOut = page_of(ClaimOut, "ClaimPage")

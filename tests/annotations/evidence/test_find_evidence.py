@@ -151,3 +151,29 @@ def test_offsets_always_point_into_the_text(text: str, quote: str) -> None:
             assert item.start is not None and item.end is not None
             assert 0 <= item.start < item.end <= len(text)
             assert item.paragraph is not None and item.paragraph >= 1
+
+
+def test_the_excerpt_says_where_the_match_is_in_it() -> None:
+    text = "Intro.\n\nAfter  a long debate,\tthe council approved \u20ac5bn for new roads \U0001f6a7 last night."
+    [quote, figure] = find_evidence(text=text, quote="the council approved \u20ac5bn")
+    for item in (quote, figure):
+        assert item.mark_start is not None and item.mark_end is not None
+        assert item.excerpt[item.mark_start : item.mark_end] == " ".join(text[item.start : item.end].split())
+    assert figure.excerpt[figure.mark_start : figure.mark_end] == "\u20ac5bn"
+
+
+def test_in_a_pdf_the_page_is_given() -> None:
+    pages = ["First page about nothing.", "Second page: the budget is $5bn.", "Third."]
+    text = "\n\n".join(pages)
+    starts = [0, len(pages[0]) + 2, len(pages[0]) + len(pages[1]) + 4]
+    [quote, figure] = find_evidence(text=text, quote="the budget is $5bn", page_starts=starts)
+    assert (quote.page, figure.page) == (2, 2)
+    assert quote.label == "The quoted claim \u2014 found in the report, page 2"
+    [missing] = find_evidence(text=text, quote="nowhere", page_starts=starts)
+    assert missing.page is None and missing.label == "The quoted claim \u2014 not found in the report"
+
+
+def test_the_claims_language_reads_its_figures() -> None:
+    text = "The plan costs 1.5 million euros."
+    [_, figure] = find_evidence(text=text, quote="El plan cuesta 1,5 millones de euros", language="es")
+    assert figure.found and text[figure.start : figure.end] == "1.5 million euros"

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotations.evidence import Report, evidence_in, find_evidence, prepare
-from annotations.evidence.folding import QUOTE_MARKS, OffsetMap, fold, fold_needle, loosen
+from annotations.evidence.folding import INVISIBLE, QUOTE_MARKS, OffsetMap, fold, fold_needle, loosen
 
 QUOTES = str.maketrans({**QUOTE_MARKS, "\u00a0": " "})
 
 
 def fold_one_by_one(text: str, *, drop_punctuation: bool = False) -> tuple[str, list[int]]:
-    """The definition: each character in turn, with the index of the character it came from."""
+    """The definition, for a text in NFC once its invisible characters are dropped: each character
+    in turn, with the index of the character it came from."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
+        if char in INVISIBLE:
+            continue
         if char.isspace():
             if chars and chars[-1] == " ":
                 continue
@@ -38,18 +41,25 @@ TRICKY = (
     "ßİıſKΣσςŉǰΐﬁﬃẞ\u0301é😀🇺🇸"
 )
 texts = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), st.characters()), max_size=300)
+composed = texts.map(lambda text: unicodedata.normalize("NFC", text))
 
 
-@given(texts)
+def _visible_composed(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", "".join(char for char in text if char not in INVISIBLE))
+
+
+@given(composed)
 def test_fold_matches_the_definition(text: str) -> None:
+    assume(_visible_composed(text))
     expected, origin = fold_one_by_one(text)
     folded = fold(text)
     assert folded.text == expected
     assert [folded.origin(i) for i in range(len(expected))] == origin
 
 
-@given(texts)
+@given(composed)
 def test_loose_fold_matches_the_definition(text: str) -> None:
+    assume(_visible_composed(text))
     expected, origin = fold_one_by_one(text, drop_punctuation=True)
     loose = loosen(fold(text))
     assert loose.text == expected
@@ -86,3 +96,32 @@ def test_a_kept_report_finds_what_a_fresh_one_does() -> None:
     kept = Report.from_parts(text=text, **prepare(text).parts())
     assert evidence_in(kept, quote=quote, restated=restated) == find_evidence(text=text, quote=quote, restated=restated)
     assert [item.found for item in evidence_in(kept, quote=quote, restated=restated)] == [True, False, True, True]
+
+
+@settings(deadline=None)  # the first call builds the table of composing characters
+@given(texts)
+def test_decomposed_and_composed_text_fold_alike_and_keep_offsets_in_order(text: str) -> None:
+    decomposed = unicodedata.normalize("NFD", text)
+    folded = fold(decomposed)
+    assert folded.text == fold(unicodedata.normalize("NFC", text)).text
+    origins = [folded.origin(i) for i in range(len(folded.text))]
+    assert origins == sorted(origins)
+    assert all(0 <= at < len(decomposed) for at in origins)
+
+
+def test_a_decomposed_report_matches_a_composed_quote_over_whole_characters() -> None:
+    report = unicodedata.normalize("NFD", "Le ministre a déclaré : « la réforme était nécessaire ».")
+    [quote] = find_evidence(text=report, quote="la réforme était nécessaire")
+    assert quote.found and quote.start is not None and quote.end is not None
+    assert unicodedata.normalize("NFC", report[quote.start : quote.end]) == "la réforme était nécessaire"
+
+
+def test_soft_hyphens_and_zero_width_characters_inside_words_do_not_matter() -> None:
+    report = "The govern\u00adment will in\u200bvest \u2060heavily\ufeff in ro\u200dads."
+    [quote] = find_evidence(text=report, quote="The government will invest heavily in roads")
+    assert quote.found and quote.label.startswith("The quoted claim — found in the report,")
+    assert quote.excerpt == "The government will invest heavily in roads."
+
+
+def test_quote_marks_and_dashes_are_unified() -> None:
+    assert fold("\u00abNon\u00bb \u2039oui\u203a l\u02bcami \u2015 fin").text == "\"non\" 'oui' l'ami - fin"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from annotations import outbox
 from annotations.evidence import EVIDENCE_VERSION
+from annotations.extraction import pdf_text
 from annotations.models import Claim, Snapshot, SnapshotFold, SnapshotStatus, Source
 from annotations.services import evidence
 from annotations.services.evidence import source_evidence_check, wording_digest
@@ -142,7 +143,8 @@ def test_a_new_wording_has_the_evidence_found_again(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         claim_update(claim=claim, user=reviewer, version=claim.version, restated="A 5% rise, to $770bn.")
 
-    assert len(callbacks) == 1, "one send, of the fetched source's check"
+    checks = [c for c in callbacks if getattr(c, "args", ())[:1] == ("annotations.check_evidence",)]
+    assert len(checks) == 1, "one send, of the fetched source's check"
     checked.refresh_from_db()
     assert checked.evidence_pending and checked.evidence == [] and checked.evidence_wording == ""
     assert Source.objects.get(pk=in_flight.pk).evidence_pending, "waits for its fetch"
@@ -270,3 +272,19 @@ def test_the_snapshot_row_is_never_locked_while_evidence_is_found(
         other.close()
     assert SnapshotFold.objects.filter(snapshot=second).exists()
     assert not Source.objects.get(pk=cited.pk).evidence_pending
+
+
+def test_the_evidence_names_its_snapshot_and_in_a_pdf_its_page(claim: Claim, team: Any) -> None:
+    pages = ["  Cover page.  ", "Contents.", f"The minister said the {claim.exact}."]
+    pdf = Snapshot.objects.create(
+        team=team, url="https://gov.example/report.pdf", status=SnapshotStatus.FETCHED, sha256="c" * 64,
+        content_type="application/pdf", text=pdf_text(pages), pages=pages,
+    )  # fmt: skip
+    source = Source.objects.create(team=team, claim=claim, url=pdf.url, stance="supports", snapshot=pdf)
+
+    assert source_evidence_check(source_id=source.pk) == "found"
+
+    [quote, *_] = Source.objects.get(pk=source.pk).evidence
+    assert quote["found"] and quote["snapshot"] == pdf.pk and quote["page"] == 3
+    assert quote["label"] == "The quoted claim — found in the report, page 3"
+    assert pdf.text[quote["start"] : quote["end"]] == claim.exact

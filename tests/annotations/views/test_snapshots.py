@@ -42,7 +42,7 @@ def login(client, user) -> None:
     assert client.login(username=user.username, password=TEST_PASSWORD)
 
 
-def test_the_copy_is_the_exact_bytes_sandboxed_unsniffed_and_downloaded(client, reviewer, team):
+def test_an_html_copy_opens_in_place_sandboxed_unsniffed_and_cut_off_from_the_web(client, reviewer, team):
     snapshot = stored(team, HOSTILE, "text/html; charset=utf-8", "story.html")
     login(client, reviewer)
 
@@ -50,11 +50,41 @@ def test_the_copy_is_the_exact_bytes_sandboxed_unsniffed_and_downloaded(client, 
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == HOSTILE
-    assert response["Content-Security-Policy"] == "sandbox"
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert policy[0] == "sandbox" and "default-src 'none'" in policy
+    assert not any("allow-scripts" in part for part in policy)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline;")
+
+    download = client.get(reverse("snapshot_copy", args=[snapshot.pk]) + "?download=1")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "story.html" in download["Content-Disposition"]
+
+
+def test_other_types_still_download(client, reviewer, team):
+    snapshot = stored(team, b"\x00\x01", "application/octet-stream", "data.bin")
+    login(client, reviewer)
+    response = client.get(reverse("snapshot_copy", args=[snapshot.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "story.html" in response["Content-Disposition"]
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_the_text_view_gives_each_line_its_offset_and_each_pdf_page_its_number(client, reviewer, team):
+    pages = ["First page.\nSecond line <b>here</b>.", " Page two. "]
+    snapshot = stored(
+        team, b"%PDF-1.1", "application/pdf", "report.pdf", text="First page.\nSecond line <b>here</b>.\n\nPage two.",
+        pages=pages,
+    )  # fmt: skip
+    login(client, reviewer)
+
+    page = client.get(reverse("snapshot_text", args=[snapshot.pk])).content.decode()
+
+    assert '<p data-start="0">First page.</p>' in page
+    assert '<p data-start="12">Second line &lt;b&gt;here&lt;/b&gt;.</p>' in page
+    assert '<p data-start="38">Page two.</p>' in page
+    assert '<h3 id="page-2" class="page-number">Page 2</h3>' in page
+    assert "js/snapshot-text.js" in page
 
 
 @pytest.mark.parametrize(
@@ -68,7 +98,7 @@ def test_pdf_and_plain_text_open_inline_still_sandboxed(client, reviewer, team, 
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline;")
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"].startswith("sandbox;")
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

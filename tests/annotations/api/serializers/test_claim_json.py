@@ -29,9 +29,10 @@ pytestmark = pytest.mark.django_db
 
 EVIDENCE = [
     {"kind": "number", "label": "48 million", "found": True, "paragraph": 2, "start": 5, "end": 15,
-     "excerpt": "costing 48 million – “quoted” \\ \n", "internal": "not shown"},
+     "excerpt": "costing 48 million – “quoted” \\ \n", "internal": "not shown", "snapshot": 7, "page": 3,
+     "mark_start": 8, "mark_end": 18},
     "not an object",
-    {"kind": "quote", "found": False, "paragraph": None},
+    {"kind": "quote", "found": False, "paragraph": None, "snapshot": 7},
 ]  # fmt: skip
 AWKWARD = 'flood "wall" \\ 100% it\'s\t\x01\x1f\x7f – 東京 👩🏽‍🔬 \u2028 end'
 UTC = datetime.UTC
@@ -50,6 +51,7 @@ def researched(claim: Any, reviewer: Any, editor: Any) -> Any:
         team=claim.team, url="https://example.org/minutes", final_url="https://example.org/minutes?a=1&b=%20",
         status="fetched", http_status=200, sha256="b" * 64, title=AWKWARD, content_type="text/html",
         size=1234, fetched_at=datetime.datetime(2026, 11, 24, 10, 0, tzinfo=UTC), body="snapshots/2026/11/m.html",
+        warc="snapshots/2026/11/snapshot-1-1.warc.gz",
     )  # fmt: skip
     Source.objects.create(team=claim.team, claim=claim, url="https://example.org/minutes", stance="supports",
                           snapshot=snapshot, evidence=EVIDENCE, added_by=reviewer, note=AWKWARD)  # fmt: skip
@@ -78,9 +80,17 @@ def _verdict(v: Verdict) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _passage_url(item: dict[str, Any]) -> str | None:
+    if not isinstance(item.get("snapshot"), int):
+        return None
+    at = isinstance(item.get("start"), int) and isinstance(item.get("end"), int)
+    fragment = f"#selector(type=TextPositionSelector,start={item['start']},end={item['end']})" if at else ""
+    return f"/snapshots/{item['snapshot']}/text{fragment}"
+
+
 def _source(s: Source) -> dict[str, Any]:
     snap = s.snapshot
-    keys = ("kind", "label", "found", "paragraph", "start", "end", "excerpt")
+    keys = ("kind", "label", "found", "paragraph", "page", "start", "end", "excerpt", "mark_start", "mark_end")
     evidence = s.evidence if isinstance(s.evidence, list) else []
     return {
         "id": s.pk, "claim": s.claim_id, "url": s.url, "note": s.note, "stance": s.stance,
@@ -90,8 +100,12 @@ def _source(s: Source) -> dict[str, Any]:
             "title": snap.title, "final_url": snap.final_url, "sha256": snap.sha256,
             "content_type": snap.content_type, "size": snap.size, "fetched_at": snap.fetched_at,
             "stored_copy_url": f"/snapshots/{snap.pk}/copy" if snap.body else None,
+            "warc_url": f"/snapshots/{snap.pk}/warc" if snap.warc else None,
         },
-        "evidence": [{key: item.get(key) for key in keys} for item in evidence if isinstance(item, dict)],
+        "evidence": [
+            {**{key: item.get(key) for key in keys}, "url": _passage_url(item)}
+            for item in evidence if isinstance(item, dict)
+        ],
         "evidence_pending": s.evidence_pending,
     }  # fmt: skip
 
@@ -109,6 +123,7 @@ def expected(claim: Claim) -> dict[str, Any]:
         "created_by": _user(c.created_by), "created_at": c.created_at, "updated_at": c.updated_at,
         "duplicate_of": c.duplicate_of_id, "current_verdict": None if current is None else _verdict(current),
         "sources": [_source(s) for s in Source.objects.filter(claim=c).order_by("created_at", "id")],
+        "wacz_url": f"/claims/{c.pk}/sources.wacz",
     }  # fmt: skip
 
 
@@ -191,6 +206,8 @@ def test_the_stored_copy_url_follows_the_script_prefix(researched: Any) -> None:
     assert item is not None
     snapshot = item["sources"][0]["snapshot"]
     assert snapshot["stored_copy_url"] == f"/desk/snapshots/{snapshot['id']}/copy"
+    assert snapshot["warc_url"] == f"/desk/snapshots/{snapshot['id']}/warc"
+    assert item["wacz_url"] == f"/desk/claims/{researched.pk}/sources.wacz"
     assert claim_json_by_id(researched.pk)["sources"][0]["snapshot"]["stored_copy_url"].startswith("/snapshots/")  # type: ignore[index]
 
 
