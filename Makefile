@@ -18,7 +18,18 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# ReplayWeb.page, which replays preserved sources inside the app: npm installs the locked package
+# under replay/, and its prebuilt ui.js and sw.js are copied to frontend/replay/ for the app to serve.
+replay/node_modules/.installed: replay/package.json replay/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install ReplayWeb.page (Debian: apt-get install npm)"; exit 1; }
+	cd replay && npm ci --ignore-scripts --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/replay/%.js: replay/node_modules/.installed
+	mkdir -p $(@D)
+	cp replay/node_modules/replaywebpage/$*.js $@
+
+install: $(VENV)/.installed frontend/replay/ui.js frontend/replay/sw.js
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python -m workbench.launcher
@@ -44,6 +55,7 @@ bench: install
 	$(BIN)/python bench/reanchor.py
 	$(BIN)/python bench/api_claims.py
 	$(BIN)/python bench/peer_doccano.py  # installs doccano 1.8.4 under var/ on its first run
+	$(BIN)/python bench/similar.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
@@ -51,4 +63,4 @@ lock: $(BIN)/python
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) staticfiles test-artifacts replay/node_modules frontend/replay

@@ -3,10 +3,27 @@
 // Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
 
 import { api } from "./api.js";
-import { apiForm, el, field, link, select } from "./panel-dom.js";
+import { apiForm, el, field, link, marked, select } from "./panel-dom.js";
 
 const PENDING_FETCH = new Set(["pending", "fetching"]);
 const SOURCE_POLL_MS = 3000;
+
+/** One evidence item: its label (which says found or not, once), the excerpt with the match marked,
+ * and a link to the passage in the snapshot's text view. */
+function evidenceItem(e) {
+  const label = e.label || e.kind;
+  const item = el("li", { className: e.found ? "found" : "missing" }, el("span", { className: "evidence-label", text: label }));
+  if (e.found && e.excerpt) {
+    item.append(" ", el("q", { className: "evidence-excerpt" }, ...marked(e.excerpt, e.mark_start, e.mark_end)));
+  }
+  if (e.found && e.url) {
+    const go = link(e.url, e.page ? `Show on page ${e.page}` : "Show the passage");
+    go.setAttribute("aria-label", `Show the passage: ${label}`);
+    go.classList.add("evidence-link");
+    item.append(" ", go);
+  }
+  return item;
+}
 
 export const sourceMethods = {
   renderSources() {
@@ -33,13 +50,19 @@ export const sourceMethods = {
       const title = snapshot.title || snapshot.final_url || source.url;
       state.append(" · ", snapshot.stored_copy_url ? link(snapshot.stored_copy_url, title) : el("span", { text: title }));
       if (snapshot.stored_copy_url) state.append(el("span", { className: "muted", text: " (stored copy)" }));
+      if (snapshot.warc_url) {
+        const replay = link(`/snapshots/${snapshot.id}/replay/`, "Replay");
+        replay.setAttribute("aria-label", `Replay the preserved page: ${title}`);
+        state.append(" · ", replay);
+      }
     }
     item.append(state);
     if (source.evidence_pending && status === "fetched") {
       item.append(el("p", { className: "evidence-pending muted", text: "Looking for the claim in the report…" }));
     } else if (source.evidence && source.evidence.length) {
-      item.append(el("ul", { className: "evidence" }, ...source.evidence.map((e) => el("li", { className: e.found ? "found" : "missing" },
-        el("strong", { text: `${e.label || e.kind}: ` }), e.found ? (e.excerpt || "found") : "not found in the source"))));
+      item.append(el("ul", { className: "evidence" }, ...source.evidence.map(evidenceItem)));
+      const textUrl = source.evidence.map((e) => e.url).find(Boolean);
+      if (textUrl) state.append(" · ", link(textUrl.split("#")[0], "extracted text"));
     }
     const refetch = el("button", { type: "button", className: "secondary small", text: "Fetch again", "aria-label": `Fetch ${source.url} again` });
     refetch.addEventListener("click", async () => {
