@@ -487,7 +487,7 @@ def query_kind(sql: str) -> str:
     if "<=>" in sql:
         return f"{rows}: nearest vectors (HNSW)"
     if "SIMILARITY" in sql:
-        return f"{rows}: wording candidates (trigram)"
+        return f"{rows}: wording candidates (full text, scored by trigrams)"
     return "other"
 
 
