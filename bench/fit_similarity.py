@@ -12,7 +12,8 @@ first claim (`a`) goes into one corpus, and each second claim (`b`) is searched 
   is the best of many unrelated claims, not any one of them.
 
 A logistic regression (scikit-learn) of the cosine on those is the score; the default threshold is
-the lowest score (in hundredths) that no more than FALSE_MATCH_AIM of the unrelated claims reach. Claims on the same
+the one that best separates them (Youden's J: the share of same-claim pairs kept minus the share
+of unrelated claims let through, in hundredths). Claims on the same
 topic are reported, not fitted: sentence vectors place "unemployment rose" next to "unemployment
 fell", and a reviewer tells them apart at a glance.
 
@@ -36,7 +37,6 @@ from annotations.matching.embeddings import embed  # noqa: E402
 from annotations.matching.ranking import match_score  # noqa: E402
 
 CALIBRATION = ROOT / "annotations" / "matching" / "calibration.json"
-FALSE_MATCH_AIM = 0.05
 
 
 def main() -> None:
@@ -59,10 +59,11 @@ def main() -> None:
     def score(cosine: np.ndarray) -> np.ndarray:
         return np.asarray(1.0 / (1.0 + np.exp(-(weight * cosine + bias))))
 
-    # Just above the score of the unrelated claim that would be one too many.
-    allowed = int(FALSE_MATCH_AIM * len(negative))
-    one_too_many = float(np.sort(score(negative))[::-1][allowed])
-    threshold = float(np.floor(one_too_many * 100) + 1) / 100
+    # Youden's J: the threshold that best separates the two, counting a missed match and a false
+    # one alike (the share of same-claim pairs kept minus the share of unrelated claims let through).
+    candidates = np.arange(0.01, 1.0, 0.01)
+    kept = [(score(positive) >= t).mean() - (score(negative) >= t).mean() for t in candidates]
+    threshold = float(round(candidates[int(np.argmax(kept))], 2))
     print(f"calibration: {len(positive)} same-claim pairs, {len(negative)} unrelated, {len(same_topic)} same topic")
     print(f"cosine medians: same claim {np.median(positive):.3f}, best unrelated {np.median(negative):.3f}")
     print("\nConstants for annotations/matching/ranking.py:")

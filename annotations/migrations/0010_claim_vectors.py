@@ -154,8 +154,8 @@ class Migration(migrations.Migration):
             model_name="team",
             name="similarity_threshold",
             field=models.FloatField(
-                db_default=0.68,
-                default=0.68,
+                db_default=0.47,
+                default=0.47,
                 help_text="Already checked? shows earlier claims whose match score (0–1) is at least this.",
             ),
         ),
