@@ -8,6 +8,7 @@ PostgreSQL (a reused process id); then started again, and the data is still ther
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -49,7 +50,8 @@ def kill_everything(pgdata: Path) -> None:
     postmaster = psutil.Process(running_postmaster(pgdata))
     victims = [postmaster, *postmaster.children(recursive=True)]
     for process in victims:
-        process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(psutil.NoSuchProcess):  # a backend that ended meanwhile is as good as killed
+            process.send_signal(signal.SIGKILL)
     psutil.wait_procs(victims, timeout=10)
 
 
