@@ -5,8 +5,9 @@ from rest_framework.test import APIClient
 
 from annotations.matching.ranking import MEANING
 from annotations.models import ExternalReview
-from annotations.services.embeddings import claim_embed, review_embed
-from tests.factories import ArticleFactory, ClaimFactory, publish_claim
+from annotations.services.embeddings import review_embed
+from tests.annotations.selectors.similar_quality import make_claim
+from tests.factories import publish_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +21,8 @@ def api(user):
     return client
 
 
-def claim(team, text, language="en"):
-    made = ClaimFactory(
-        article=ArticleFactory(team=team, source=text, source_format="text", language=language), exact=text
-    )
-    claim_embed(claim_id=made.pk)
-    return made
-
-
 def test_a_claim_in_another_language_finds_the_earlier_check_and_another_fact_checkers(team, reviewer, editor):
-    earlier = publish_claim(claim(team, LEAD), reviewer=reviewer, editor=editor, label="True")
+    earlier = publish_claim(make_claim(team, LEAD), reviewer=reviewer, editor=editor, label="True")
     review = ExternalReview.objects.create(
         team=team,
         url="https://factcheck.example/plomb",
@@ -41,7 +34,7 @@ def test_a_claim_in_another_language_finds_the_earlier_check_and_another_fact_ch
         wording="Le plomb dans l'eau potable de la capitale dépasse le seuil autorisé par la loi.",
     )
     review_embed(review_id=review.pk)
-    french = claim(team, LEAD_FRENCH, language="fr")
+    french = make_claim(team, LEAD_FRENCH, language="fr")
 
     body = api(reviewer).get(f"/api/v1/claims/{french.pk}/similar/").json()
     assert body["threshold"] == team.similarity_threshold and body["pending"] is False
@@ -56,8 +49,8 @@ def test_a_claim_in_another_language_finds_the_earlier_check_and_another_fact_ch
 
 
 def test_linking_and_team_isolation(team, reviewer, outsider):
-    earlier = claim(team, LEAD)
-    later = claim(team, LEAD)
+    earlier = make_claim(team, LEAD)
+    later = make_claim(team, LEAD)
     found = api(reviewer).get(f"/api/v1/claims/{later.pk}/similar/").json()["results"]
     assert [c["id"] for c in found] == [earlier.pk] and found[0]["score"] > 0.95
     linked = api(reviewer).post(
@@ -65,7 +58,7 @@ def test_linking_and_team_isolation(team, reviewer, outsider):
     )
     assert linked.status_code == 200 and linked.json()["status"] == "not_check_worthy"
     assert api(outsider).get(f"/api/v1/claims/{later.pk}/similar/").status_code == 404
-    other = claim(outsider.memberships.get().team, LEAD)
+    other = make_claim(outsider.memberships.get().team, LEAD)
     refused = api(reviewer).post(
         f"/api/v1/claims/{later.pk}/similar/", {"earlier": other.pk, "version": linked.json()["version"]}, format="json"
     )

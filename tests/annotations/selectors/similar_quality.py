@@ -37,11 +37,13 @@ class Quality:
         return self.rate([hit for hits in self.found.values() for hit in hits])
 
 
-def make_claim(team: Team, text: str, language: str) -> Claim:
+def make_claim(team: Team, text: str, language: str = "en", *, embedded: bool = True) -> Claim:
+    """A claim quoting the whole of a one-sentence article in `language`, its vector computed (unless not)."""
     claim = ClaimFactory.create(
         article=ArticleFactory(team=team, source=text, source_format="text", language=language), exact=text
     )
-    claim_embed(claim_id=claim.pk)
+    if embedded:
+        claim_embed(claim_id=claim.pk)
     return claim
 
 

@@ -5,9 +5,10 @@ import pytest
 from annotations.matching.ranking import MEANING, WORDING
 from annotations.models import Claim, ExternalReview
 from annotations.selectors.similar import similar_to_claim
-from annotations.services.embeddings import claim_embed, review_embed
+from annotations.services.embeddings import review_embed
 from annotations.services.workflow import claim_link_duplicate
-from tests.factories import ArticleFactory, ClaimFactory, TeamFactory, publish_claim
+from tests.annotations.selectors.similar_quality import make_claim
+from tests.factories import TeamFactory, publish_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -17,23 +18,14 @@ LEAD_SPANISH = "El agua del grifo de la capital tiene más plomo del que permite
 BRIDGE = "The new bridge over the river will open to traffic in May."
 
 
-def claim(team, text, *, language="en", embedded=True):
-    made = ClaimFactory(
-        article=ArticleFactory(team=team, source=text, source_format="text", language=language), exact=text
-    )
-    if embedded:
-        claim_embed(claim_id=made.pk)
-    return made
-
-
 def test_the_same_claim_in_other_words_and_another_language_is_found_with_its_verdict(
     team, reviewer, editor, django_assert_max_num_queries
 ):
-    checked = publish_claim(claim(team, LEAD), reviewer=reviewer, editor=editor, label="True")
-    claim(team, BRIDGE)
-    claim(TeamFactory(), LEAD)  # another team's identical claim never shows
-    reworded = claim(team, LEAD_REWORDED)
-    spanish = claim(team, LEAD_SPANISH, language="es")
+    checked = publish_claim(make_claim(team, LEAD), reviewer=reviewer, editor=editor, label="True")
+    make_claim(team, BRIDGE)
+    make_claim(TeamFactory(), LEAD)  # another team's identical claim never shows
+    reworded = make_claim(team, LEAD_REWORDED)
+    spanish = make_claim(team, LEAD_SPANISH, "es")
 
     with django_assert_max_num_queries(10):
         found = similar_to_claim(claim=spanish)
@@ -50,8 +42,8 @@ def test_the_same_claim_in_other_words_and_another_language_is_found_with_its_ve
 
 
 def test_identical_wording_is_found_before_the_vector_is_computed(team):
-    earlier = claim(team, LEAD)
-    again = claim(team, LEAD, embedded=False)
+    earlier = make_claim(team, LEAD)
+    again = make_claim(team, LEAD, embedded=False)
     found = similar_to_claim(claim=again)
     assert found.pending
     assert [(m.key, m.meaning) for m in found.claims] == [(earlier.pk, None)]
@@ -59,9 +51,9 @@ def test_identical_wording_is_found_before_the_vector_is_computed(team):
 
 
 def test_the_teams_threshold_decides_and_unrelated_claims_never_pass(team):
-    earlier = claim(team, LEAD)
-    bridge = claim(team, BRIDGE)
-    reworded = claim(team, LEAD_REWORDED)
+    earlier = make_claim(team, LEAD)
+    bridge = make_claim(team, BRIDGE)
+    reworded = make_claim(team, LEAD_REWORDED)
     assert [m.key for m in similar_to_claim(claim=reworded).claims] == [earlier.pk]
     assert similar_to_claim(claim=bridge).claims == []
     team.similarity_threshold = 0.9999
@@ -72,10 +64,10 @@ def test_the_teams_threshold_decides_and_unrelated_claims_never_pass(team):
 
 
 def test_linked_duplicates_show_their_original(team, reviewer):
-    original = claim(team, LEAD)
-    duplicate = claim(team, LEAD_REWORDED)
+    original = make_claim(team, LEAD)
+    duplicate = make_claim(team, LEAD_REWORDED)
     claim_link_duplicate(claim=duplicate, earlier=original, user=reviewer)
-    newest = claim(team, LEAD_SPANISH, language="es")
+    newest = make_claim(team, LEAD_SPANISH, "es")
     assert [m.key for m in similar_to_claim(claim=newest).claims] == [original.pk]
 
 
@@ -93,6 +85,6 @@ def test_other_fact_checkers_reviews_match_the_same_way(team):
         team=TeamFactory(), url=review.url, publisher="Elsewhere", claim_reviewed=review.claim_reviewed, wording="x"
     )
     review_embed(review_id=review.pk)
-    found = similar_to_claim(claim=claim(team, LEAD))
+    found = similar_to_claim(claim=make_claim(team, LEAD))
     assert [m.key for m in found.reviews] == [review.pk]
     assert found.claims == []
