@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -44,9 +45,14 @@ class _Package:
         self.zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
         self.resources: list[dict[str, Any]] = []
 
-    def add(self, path: str, chunks: Iterable[bytes], *, listed: bool = True) -> str:
+    def add(self, path: str, chunks: Iterable[bytes], *, size: int, listed: bool = True) -> str:
+        """Store a member of `size` bytes. The size is given up front so that the member's local header
+        and its central directory entry agree (a ZIP64 field in one and not the other misleads readers
+        that take a member's offset from the directory, as ReplayWeb.page does)."""
+        info = zipfile.ZipInfo(path, date_time=_now_tuple())
+        info.file_size = size
         digest, size = hashlib.sha256(), 0
-        with self.zip.open(zipfile.ZipInfo(path, date_time=_now_tuple()), "w", force_zip64=True) as member:
+        with self.zip.open(info, "w") as member:
             for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
@@ -55,6 +61,10 @@ class _Package:
         if listed:
             self.resources.append({"name": path.rsplit("/", 1)[-1], "path": path, "hash": hashed, "bytes": size})
         return hashed
+
+
+def _add_bytes(package: _Package, path: str, data: bytes, *, listed: bool = True) -> str:
+    return package.add(path, [data], size=len(data), listed=listed)
 
 
 def _now_tuple() -> tuple[int, int, int, int, int, int]:
@@ -79,12 +89,14 @@ def write_wacz(out: IO[bytes], sources: Iterable[ArchivedSource], *, title: str,
                 continue
             seen.add(source.name)
             with source.open() as warc:
-                package.add(f"archive/{source.name}", _read(warc))
+                length = warc.seek(0, os.SEEK_END)
+                warc.seek(0)
+                package.add(f"archive/{source.name}", _read(warc), size=length)
             index.extend(source.index)
             page = {"id": source.name, "url": source.url, "ts": _iso(source.fetched_at)}
             pages.append(page | {"title": source.title or source.url})
-        package.add("indexes/index.cdx", ["".join(f"{line}\n" for line in sorted(index)).encode()])
-        package.add("pages/pages.jsonl", ["".join(f"{json.dumps(page)}\n" for page in pages).encode()])
+        _add_bytes(package, "indexes/index.cdx", "".join(f"{line}\n" for line in sorted(index)).encode())
+        _add_bytes(package, "pages/pages.jsonl", "".join(f"{json.dumps(page)}\n" for page in pages).encode())
         datapackage = {
             "profile": "data-package",
             "resources": package.resources,
@@ -93,6 +105,6 @@ def write_wacz(out: IO[bytes], sources: Iterable[ArchivedSource], *, title: str,
             "software": software,
             "title": title,
         }
-        hashed = package.add("datapackage.json", [json.dumps(datapackage, indent=2).encode()], listed=False)
+        hashed = _add_bytes(package, "datapackage.json", json.dumps(datapackage, indent=2).encode(), listed=False)
         digest = {"path": "datapackage.json", "hash": hashed}
-        package.add("datapackage-digest.json", [json.dumps(digest, indent=2).encode()], listed=False)
+        _add_bytes(package, "datapackage-digest.json", json.dumps(digest, indent=2).encode(), listed=False)

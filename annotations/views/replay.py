@@ -2,7 +2,9 @@
 
 ReplayWeb.page (npm `replaywebpage`; `make install` copies its ui.js and sw.js to
 frontend/replay/, served under STATIC_URL like the rest of the front end) reads the snapshot's
-WARC in the browser and shows the page from it. It never falls through to the live web: it
+WARC in the browser and shows the page from it. Opened from a claim (`?claim=<id>`, as the claim
+panel links it), it reads the claim's WACZ instead: the whole fact-check's preserved sources, in
+which the page is one, so that links between them replay too. It never falls through to the live web: it
 answers only from the archive, and the replayed page gets `REPLAYED_PAGE_POLICY`, a sandbox with
 no scripts, forms or pop-ups that may load nothing but what the archive holds.
 """
@@ -38,13 +40,19 @@ REPLAYED_PAGE_POLICY = "; ".join(
 def snapshot_replay(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = policy.snapshot_for(request, snapshot_id)
     fetched_at = snapshot.fetched_at
+    archive_url = reverse("snapshot_warc", args=[snapshot.pk]) if snapshot.warc.name else None
+    claim_id = request.GET.get("claim", "")
+    if archive_url and claim_id.isdigit():
+        claim = policy.claim_for(request, int(claim_id), action="snapshot.read")
+        if claim.sources.filter(snapshot=snapshot).exists():
+            archive_url = reverse("claim_wacz", args=[claim.pk])
     return render(
         request,
         "annotations/snapshot_replay.html",
         {
             "snapshot": snapshot,
             "team": snapshot.team,
-            "archive_url": reverse("snapshot_warc", args=[snapshot.pk]) if snapshot.warc.name else None,
+            "archive_url": archive_url,
             "page_url": snapshot.final_url or snapshot.url,
             "timestamp": fetched_at.strftime("%Y%m%d%H%M%S") if fetched_at else "",
             "replay_base": f"{settings.STATIC_URL}replay/",

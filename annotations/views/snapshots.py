@@ -9,12 +9,14 @@ from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from annotations import policy
 from annotations.archiving.warc import snapshot_warc_name
 from annotations.extraction import page_starts
 from annotations.models import Snapshot
+from annotations.views.ranges import ranged_file
 
 INLINE_TYPES = frozenset({"application/pdf", "text/plain", "text/html", "application/xhtml+xml"})
 # Opened in the browser, a stored copy runs no script and loads nothing: never the live web.
@@ -48,7 +50,7 @@ def snapshot_copy(request: HttpRequest, snapshot_id: int) -> FileResponse:
 
 
 @policy.performs(GET="snapshot.read")
-def snapshot_warc(request: HttpRequest, snapshot_id: int) -> FileResponse:
+def snapshot_warc(request: HttpRequest, snapshot_id: int) -> HttpResponseBase:
     """The fetch as WARC records (every hop's request and response), for web-archive tools."""
     snapshot = policy.snapshot_for(request, snapshot_id)
     if not snapshot.warc.name:
@@ -57,8 +59,12 @@ def snapshot_warc(request: HttpRequest, snapshot_id: int) -> FileResponse:
         handle = default_storage.open(snapshot.warc.name, "rb")
     except FileNotFoundError as exc:
         raise Http404("The WARC is missing.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=snapshot_warc_name(snapshot.pk), content_type="application/warc"
+    response = ranged_file(
+        request,
+        handle,
+        size=snapshot.warc.size,
+        filename=snapshot_warc_name(snapshot.pk),
+        content_type="application/warc",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

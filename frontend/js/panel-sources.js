@@ -51,7 +51,7 @@ export const sourceMethods = {
       state.append(" · ", snapshot.stored_copy_url ? link(snapshot.stored_copy_url, title) : el("span", { text: title }));
       if (snapshot.stored_copy_url) state.append(el("span", { className: "muted", text: " (stored copy)" }));
       if (snapshot.warc_url) {
-        const replay = link(`/snapshots/${snapshot.id}/replay/`, "Replay");
+        const replay = link(`/snapshots/${snapshot.id}/replay/?claim=${this.claim.id}`, "Replay");
         replay.setAttribute("aria-label", `Replay the preserved page: ${title}`);
         state.append(" · ", replay);
       }

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from playwright.sync_api import Page, Route, expect
 
-from annotations.archiving.warc import write_warc
+from annotations.archiving.warc import snapshot_warc_name, warc_index, write_warc
 from annotations.fetching import Exchange
 from annotations.models import Snapshot, SnapshotStatus, Source, Team
 from tests.e2e.helpers import wait_ready
@@ -127,6 +127,10 @@ def preserved(team: Team, original_host: OriginalHost, settings: Any, tmp_path: 
     snapshot.body.save("report.html", ContentFile(page), save=False)
     snapshot.warc.save("report.warc.gz", ContentFile(warc.getvalue()), save=False)
     snapshot.save()
+    # Its CDXJ lines, as the fetch keeps them, name the WARC as a WACZ holds it.
+    warc.seek(0)
+    snapshot.warc_index = "\n".join(warc_index(warc, filename=snapshot_warc_name(snapshot.pk)))
+    snapshot.save(update_fields=["warc_index"])
     return snapshot
 
 
@@ -142,7 +146,7 @@ def close_the_network_to(page: Page, origin: str) -> list[str]:
     return tried
 
 
-def test_a_preserved_page_replays_from_its_archive_with_the_original_host_closed(
+def test_a_preserved_page_replays_from_its_claims_wacz_with_the_original_host_closed(
     login_page: Callable[[Any], Page],
     reviewer: Any,
     team: Team,
@@ -166,7 +170,11 @@ def test_a_preserved_page_replays_from_its_archive_with_the_original_host_closed
     page_errors: list[str] = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
 
-    expect(page).to_have_url(re.compile(reverse("snapshot_replay", args=[preserved.pk]) + "$"))
+    # Opened from the claim, it replays from the claim's WACZ: the fact-check's preserved sources.
+    replay_url = reverse("snapshot_replay", args=[preserved.pk])
+    expect(page).to_have_url(re.compile(re.escape(f"{replay_url}?claim={claim.pk}") + "$"))
+    wacz_url = reverse("claim_wacz", args=[claim.pk])
+    expect(page.locator("replay-web-page")).to_have_attribute("source", re.compile(re.escape(wacz_url) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbour budget report")
     expect(page.get_by_role("status")).to_have_text("The preserved page is shown below, replayed from the archive.")
     replay_frame = page.locator("replay-web-page iframe")

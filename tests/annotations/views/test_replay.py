@@ -105,3 +105,26 @@ def test_another_team_and_anonymous_users_cannot_open_the_replay(client, outside
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
     login(client, outsider)
     assert client.get(reverse("snapshot_replay", args=[snapshot.pk])).status_code == 404
+
+
+def test_opened_from_a_claim_it_replays_the_claims_wacz_and_only_a_claim_that_cites_the_page(
+    client, reviewer, team, outsider
+):
+    from annotations.models import Source
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    snapshot = archived(team)
+    citing = ClaimFactory.create(article=ArticleFactory(team=team))
+    Source.objects.create(team=team, claim=citing, url=snapshot.url, stance="supports", snapshot=snapshot)
+    other = ClaimFactory.create(article=ArticleFactory(team=team))
+    url = reverse("snapshot_replay", args=[snapshot.pk])
+    login(client, reviewer)
+
+    wacz = reverse("claim_wacz", args=[citing.pk])
+    assert replay_data(client.get(f"{url}?claim={citing.pk}").content.decode())["source"] == wacz
+    # A claim that does not cite the page, or a claim id that is no number: the page's own WARC.
+    for query in (f"?claim={other.pk}", "?claim=x"):
+        data = replay_data(client.get(url + query).content.decode())
+        assert data["source"] == reverse("snapshot_warc", args=[snapshot.pk])
+    foreign = ClaimFactory.create(article=ArticleFactory(team=outsider.memberships.get().team))
+    assert client.get(f"{url}?claim={foreign.pk}").status_code == 404
