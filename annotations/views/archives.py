@@ -4,7 +4,6 @@ Served in byte ranges too, as web-archive players read a WACZ (annotations.views
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest
@@ -17,9 +16,9 @@ from annotations.selectors.archives import (
     archived_snapshots,
     article_archived_snapshots,
     claim_archived_snapshots,
-    wacz_file,
 )
 from annotations.selectors.public import fact_check_get
+from annotations.services.archives import wacz_kept
 from annotations.views.ranges import ranged_file
 
 WACZ_TYPE = "application/wacz"
@@ -29,13 +28,12 @@ def _wacz_response(
     request: HttpRequest, snapshots: Iterable[Snapshot], *, title: str, filename: str, cache: str
 ) -> HttpResponseBase:
     try:
-        package = wacz_file(snapshots, title=title)
+        kept = wacz_kept(snapshots, title=title)
     except FileNotFoundError as exc:
         raise Http404("A preserved copy is missing from storage.") from exc
-    if package is None:
+    if kept is None:
         raise Http404("No source has a preserved copy yet.")
-    size = package.seek(0, os.SEEK_END)
-    package.seek(0)
+    package, size = kept
     response = ranged_file(request, package, size=size, content_type=WACZ_TYPE, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache

@@ -197,3 +197,26 @@ def test_the_public_wacz_is_read_back_with_its_index(published, cited, client):
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as wacz:
         index = wacz.read("indexes/index.cdx").decode()
     assert index.count('"status": "200"') == 2 and index.count('"status": "302"') == 1
+
+
+def test_a_wacz_is_built_once_and_read_in_byte_ranges_until_what_it_holds_changes(
+    claim, cited, reviewer, server, tmp_path
+):
+    from annotations.services.archives import WACZ_DIRECTORY
+
+    client = signed_in(reviewer)
+    url = reverse("claim_wacz", args=[claim.pk])
+    whole = b"".join(client.get(url).streaming_content)
+    assert len(default_storage.listdir(WACZ_DIRECTORY)[1]) == 1
+
+    # A player reads the ZIP's end, then a member: the same package, kept, in ranges.
+    tail = client.get(url, HTTP_RANGE="bytes=-22")
+    assert tail.status_code == 206 and tail["Content-Range"] == f"bytes {len(whole) - 22}-{len(whole) - 1}/{len(whole)}"
+    assert b"".join(tail.streaming_content) == whole[-22:]
+    middle = client.get(url, HTTP_RANGE="bytes=100-199")
+    assert b"".join(middle.streaming_content) == whole[100:200]
+    assert len(default_storage.listdir(WACZ_DIRECTORY)[1]) == 1
+
+    cite(claim, server.loopback("/report.txt"))  # a new citation: another package
+    assert archives_in(client.get(url), tmp_path) == names(*Snapshot.objects.filter(sources__claim=claim))
+    assert len(default_storage.listdir(WACZ_DIRECTORY)[1]) == 2
