@@ -4,6 +4,7 @@ Admins change; members look."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -222,42 +223,59 @@ def team_member_remove_view(request: HttpRequest, team_slug: str, member_id: int
     return redirect("team_settings", team_slug=team_slug)
 
 
-@policy.performs(POST="workflow.manage")
-def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+def _setting_saved(
+    request: HttpRequest,
+    team_slug: str,
+    form: forms.Form,
+    save: Callable[[Team, User, Any], object],
+    *,
+    field: str,
+    form_key: str,
+    error_field: str | None,
+    done: str,
+) -> HttpResponse:
+    """Save one workflow setting from its form: back to the page with a message, or the page with the error."""
     membership = policy.membership_for(request, team_slug=team_slug)
-    form = DueDaysForm(request.POST)
     if form.is_valid():
         try:
-            team_default_due_days_set(
-                team=membership.team, user=_admin_user(request), days=form.cleaned_data["default_due_days"]
-            )
+            save(membership.team, _admin_user(request), form.cleaned_data[field])
         except NotAllowed as exc:
             return _page(request, membership, status=403, errors={"page": exc.message})
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(error_field, exc.message)
         else:
-            messages.success(request, "Saved the default due time.")
+            messages.success(request, done)
             return redirect("team_settings", team_slug=team_slug)
-    return _page(request, membership, status=400, due_form=form)
+    given: dict[str, Any] = {form_key: form}
+    return _page(request, membership, status=400, **given)
+
+
+@policy.performs(POST="workflow.manage")
+def team_due_days_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    return _setting_saved(
+        request,
+        team_slug,
+        DueDaysForm(request.POST),
+        lambda team, user, days: team_default_due_days_set(team=team, user=user, days=days),
+        field="default_due_days",
+        form_key="due_form",
+        error_field=None,
+        done="Saved the default due time.",
+    )
 
 
 @policy.performs(POST="workflow.manage")
 def team_similarity_threshold_view(request: HttpRequest, team_slug: str) -> HttpResponse:
-    membership = policy.membership_for(request, team_slug=team_slug)
-    form = SimilarityThresholdForm(request.POST)
-    if form.is_valid():
-        try:
-            team_similarity_threshold_set(
-                team=membership.team, user=_admin_user(request), threshold=form.cleaned_data["similarity_threshold"]
-            )
-        except NotAllowed as exc:
-            return _page(request, membership, status=403, errors={"page": exc.message})
-        except ServiceError as exc:
-            form.add_error("similarity_threshold", exc.message)
-        else:
-            messages.success(request, "Saved the match score “Already checked?” needs.")
-            return redirect("team_settings", team_slug=team_slug)
-    return _page(request, membership, status=400, similarity_form=form)
+    return _setting_saved(
+        request,
+        team_slug,
+        SimilarityThresholdForm(request.POST),
+        lambda team, user, value: team_similarity_threshold_set(team=team, user=user, threshold=value),
+        field="similarity_threshold",
+        form_key="similarity_form",
+        error_field="similarity_threshold",
+        done="Saved the match score “Already checked?” needs.",
+    )
 
 
 @policy.performs(POST="rating_scale.manage")
