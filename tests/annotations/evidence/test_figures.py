@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.evidence import figures
 from annotations.evidence.figures import Figure, figure_in, figure_index, find_figures, read_number
+from annotations.evidence.figures import dates as figure_dates
 from annotations.evidence.languages import detect, style_of
 
 
@@ -209,16 +209,16 @@ def test_figures_lie_in_the_text_in_order_without_overlapping(text: str, languag
 @given(text=texts)
 def test_dates_found_from_the_digits_are_those_a_scan_finds(text: str) -> None:
     everywhere = sorted(
-        (m.start(), m.end()) for pattern in figures._DATES for m in pattern.finditer(text) if _is_date(m)
+        (m.start(), m.end()) for pattern in figure_dates._DATES for m in pattern.finditer(text) if _is_date(m)
     )
-    found = sorted((f.start, f.end) for f in figures._dates(text))
+    found = sorted((f.start, f.end) for f in figure_dates.find_dates(text))
     assert found == everywhere
 
 
 def _is_date(match: object) -> bool:
     try:
-        figures._month_number(match["month"])  # type: ignore[index]
-        datetime.date(int(match["year"]), figures._month_number(match["month"]), int(match["day"]))  # type: ignore[index]
+        figure_dates._month_number(match["month"])  # type: ignore[index]
+        datetime.date(int(match["year"]), figure_dates._month_number(match["month"]), int(match["day"]))  # type: ignore[index]
     except (ValueError, KeyError):
         return False
     return True
