@@ -4,7 +4,8 @@ Candidates come from two searches, each served by an index: the claim's meaning 
 HNSW index of the team's vectors (pgvector, cosine distance; any language), and its quote's words
 against the full-text index (every word of the quote, in any order: a repeat, or a quote cut from a
 longer one). Every candidate is then scored on both signals in one query, the wording by pg_trgm's
-trigram similarity, and the two are combined into a probability (annotations.matching.ranking);
+trigram similarity, its figures are compared with the claim's (annotations.matching.figures), and
+the signals are combined into one score (annotations.matching.ranking);
 those at or above the team's threshold are kept, best first. The word search needs all the words
 because it only has to catch what the vectors are not there for yet: a claim whose vector is still
 being computed. A trigram search over a large archive rechecks a good share of it (seconds at
@@ -27,6 +28,7 @@ from django.db.models.functions import Greatest
 from pgvector.django import CosineDistance
 
 from annotations.matching.embeddings import model_name
+from annotations.matching.figures import figures_differ
 from annotations.matching.ranking import Match, Signals, ranked
 from annotations.models import Claim, ClaimEmbedding, ExternalReview
 from annotations.models.matching import WORDS_CONFIG
@@ -91,7 +93,7 @@ def _tune_vector_search(database: str) -> None:
 def _signals(
     rows: QuerySet[Any], text_field: str, text: str, vector: Any, vectors: QuerySet[Any], vector_key: str
 ) -> dict[int, Signals]:
-    """Both signals of the candidates of both searches: {pk: (meaning or None, wording)}."""
+    """The signals of the candidates of both searches: {pk: (meaning or None, wording, figures differ)}."""
     keys = set(_by_wording(rows, text_field, text)) if text else set()
     if vector is not None:
         nearest = (
@@ -116,8 +118,8 @@ def _signals(
     )
     scored = rows.filter(pk__in=keys).annotate(alike=wording, distance=distance)
     return {
-        pk: (None if far is None else 1.0 - far, near)
-        for pk, far, near in scored.values_list("pk", "distance", "alike")
+        pk: (None if far is None else 1.0 - far, near, figures_differ(text, other))
+        for pk, far, near, other in scored.values_list("pk", "distance", "alike", text_field)
     }
 
 
