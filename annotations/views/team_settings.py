@@ -13,11 +13,20 @@ from django.contrib.auth.models import User
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from annotations import policy
-from annotations.errors import NotAllowed, ServiceError
+from annotations.errors import Conflict, NotAllowed, ServiceError
 from annotations.matching.ranking import DEFAULT_THRESHOLD
 from annotations.models import Membership, Rating, Role, Team
+from annotations.selectors.people import deactivated_username, team_deactivations, team_invitations
+from annotations.services.people import (
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    member_deactivate,
+    member_reactivate,
+)
 from annotations.services.workflow import (
     rating_scale_update,
     team_default_due_days_set,
@@ -40,6 +49,11 @@ from annotations.views.external_reviews import checked_elsewhere
 
 class MemberAddForm(forms.Form):
     username = forms.CharField(label="Username", max_length=150)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.REVIEWER)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.REVIEWER)
 
 
@@ -136,6 +150,9 @@ def _page(
             "members": members,
             "roles": Role.choices,
             "add_form": forms_given.get("add_form") or MemberAddForm(),
+            "invite_form": forms_given.get("invite_form") or InvitationForm(),
+            "invitations": team_invitations(team=team) if membership.role == Role.ADMIN else [],
+            "deactivated": list(team_deactivations(team=team)),
             "due_form": forms_given.get("due_form") or DueDaysForm(initial={"default_due_days": team.default_due_days}),
             "ratings": forms_given.get("ratings") or _rating_formset(team),
             "profile_form": forms_given.get("profile_form") or PublicProfileForm.of(team),
@@ -163,6 +180,8 @@ def _admin_user(request: HttpRequest) -> User:
 def team_member_add_view(request: HttpRequest, team_slug: str) -> HttpResponse:
     membership = policy.membership_for(request, team_slug=team_slug)
     form = MemberAddForm(request.POST)
+    if form.is_valid() and deactivated_username(team=membership.team, username=form.cleaned_data["username"]):
+        form.add_error("username", "This person was deactivated here: reactivate them in the list below.")
     if form.is_valid():
         try:
             added = team_member_add(
@@ -221,6 +240,92 @@ def team_member_remove_view(request: HttpRequest, team_slug: str, member_id: int
     if member.user_id == request.user.pk:
         return redirect("home")
     return redirect("team_settings", team_slug=team_slug)
+
+
+def _site_address(request: HttpRequest) -> str:
+    """The workbench's address as the admin reached it, for the link in an invitation email."""
+    return request.build_absolute_uri("/")
+
+
+def _member_change(
+    request: HttpRequest, team_slug: str, change: Callable[[Team, User], str], *, error_key: str = "member"
+) -> HttpResponse:
+    """Run one change to the team's people: back to the page with a message, or the page with the error."""
+    membership = policy.membership_for(request, team_slug=team_slug)
+    try:
+        done = change(membership.team, _admin_user(request))
+    except NotAllowed as exc:
+        return _page(request, membership, status=403, errors={"page": exc.message})
+    except ServiceError as exc:
+        return _page(
+            request, membership, status=409 if isinstance(exc, Conflict) else 400, errors={error_key: exc.message}
+        )
+    messages.success(request, done)
+    return redirect(f"{reverse('team_settings', args=[team_slug])}#members-heading")
+
+
+@policy.performs(POST="member.manage")
+def team_invitation_create_view(request: HttpRequest, team_slug: str) -> HttpResponse:
+    membership = policy.membership_for(request, team_slug=team_slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitation_create(
+                team=membership.team,
+                user=_admin_user(request),
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                base_url=_site_address(request),
+            )
+        except NotAllowed as exc:
+            return _page(request, membership, status=403, errors={"page": exc.message})
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Invited {invitation.email} as {invitation.get_role_display().lower()}; the email is on its way.",
+            )
+            return redirect(f"{reverse('team_settings', args=[team_slug])}#invitations-heading")
+    return _page(request, membership, status=400, invite_form=form)
+
+
+@policy.performs(POST="member.manage")
+def team_invitation_resend_view(request: HttpRequest, team_slug: str, invitation_id: int) -> HttpResponse:
+    def change(team: Team, user: User) -> str:
+        invitation = invitation_resend(
+            team=team, user=user, invitation_id=invitation_id, base_url=_site_address(request)
+        )
+        return f"Sent a new link to {invitation.email}; the earlier link no longer works."
+
+    return _member_change(request, team_slug, change, error_key="invitations")
+
+
+@policy.performs(POST="member.manage")
+def team_invitation_revoke_view(request: HttpRequest, team_slug: str, invitation_id: int) -> HttpResponse:
+    def change(team: Team, user: User) -> str:
+        invitation = invitation_revoke(team=team, user=user, invitation_id=invitation_id)
+        return f"Revoked the invitation to {invitation.email}."
+
+    return _member_change(request, team_slug, change, error_key="invitations")
+
+
+@policy.performs(POST="member.manage")
+def team_member_deactivate_view(request: HttpRequest, team_slug: str, member_id: int) -> HttpResponse:
+    def change(team: Team, user: User) -> str:
+        deactivation = member_deactivate(team=team, user=user, membership_id=member_id)
+        return f"Deactivated {deactivation.user.get_username()}: their work stays under their name."
+
+    return _member_change(request, team_slug, change)
+
+
+@policy.performs(POST="member.manage")
+def team_member_reactivate_view(request: HttpRequest, team_slug: str, deactivation_id: int) -> HttpResponse:
+    def change(team: Team, user: User) -> str:
+        membership = member_reactivate(team=team, user=user, deactivation_id=deactivation_id)
+        return f"Reactivated {membership.user.get_username()} as {membership.get_role_display().lower()}."
+
+    return _member_change(request, team_slug, change)
 
 
 def _setting_saved(
