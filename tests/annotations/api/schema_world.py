@@ -23,6 +23,7 @@ from annotations.models import (
     Claim,
     ExternalReview,
     Membership,
+    Notification,
     Rating,
     ReviewFeed,
     Source,
@@ -96,6 +97,9 @@ def build_world(pages: SourceServer) -> dict[str, Any]:
         "feed_id": feed.pk,
         "review_id": ExternalReview.objects.get(team=team).pk,
         "suggestion_id": suggestion.pk,
+        "notification_id": Notification.objects.create(
+            recipient=admin, team=team, kind="mention", claim=claim, summary="Mentioned.", link="/"
+        ).pk,
         "number": 0,
     }
     return {
@@ -159,6 +163,9 @@ def real_request(case: Any, world: dict[str, Any], *, paths: bool = True) -> Non
             "url": link,
             "canonical_url": link,
             "claims": [{"id": world["claim"].pk, "version": version}],
+            # A page captured in a browser (POST /api/v1/captures/): readable text, sent from its own origin.
+            "html": f"<html><body><article><p>{ARTICLE_SOURCE}</p></article></body></html>",
+            "page_origin": "https://example.org",
         }
         if "username" in case.body:
             real["username"] = UserFactory().username  # someone not yet a member
