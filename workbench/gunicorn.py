@@ -1,7 +1,9 @@
-"""gunicorn settings for the web process: `gunicorn -c python:workbench.gunicorn workbench.wsgi:application`.
+"""gunicorn settings for the WSGI application: `gunicorn -c python:workbench.gunicorn workbench.wsgi:application`.
 
-Used by the Dockerfile, docker-compose.yml and bench/api_claims.py, so the benchmark measures
-what is deployed. Command-line options override these.
+The deployed web service serves ASGI with daphne (docker-compose.yml, docker/Dockerfile), which
+the live-update WebSockets need. These settings serve plain HTTP without them: bench/api_claims.py
+measures the API with them, and a deployment may run them behind a proxy that sends /ws/ to daphne.
+Command-line options override these.
 """
 
 from __future__ import annotations

@@ -62,14 +62,20 @@ def test_the_database_password_comes_from_the_environment():
     assert env["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
 
 
+def asgi_application(words: list[str]) -> Any:
+    """The application a daphne command serves (its last word, module:attribute)."""
+    assert words[0] == "daphne", words
+    module, attribute = words[-1].split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
 def test_commands_name_modules_that_exist():
     web = " ".join(command_words("web"))
-    wsgi = re.search(r"gunicorn ([\w.]+):(\w+)", web)
-    assert wsgi is not None
-    assert hasattr(importlib.import_module(wsgi.group(1)), wsgi.group(2))
     assert "manage.py migrate" in web and (PROJECT_ROOT / "manage.py").is_file()
-    config = re.search(r"gunicorn -c python:([\w.]+) ", web)
-    assert config is not None and hasattr(importlib.import_module(config.group(1)), "post_worker_init")
+    serve = shlex.split(web.split("&&")[-1].strip().rstrip('"'))
+    assert asgi_application(serve) is not None
+    assert serve[serve.index("--port") : serve.index("--port") + 2] == ["--port", "8000"]
+    assert serve[serve.index("--bind") + 1] == "0.0.0.0"
     for name in ("worker", "beat"):
         words = command_words(name)
         assert words[:3] == ["celery", "-A", "workbench"]
@@ -115,10 +121,25 @@ def test_dockerfile_is_slim_non_root_with_dependencies_in_their_own_layer():
     assert Path(PROJECT_ROOT / "constraints.txt").is_file()
 
 
-def test_the_image_serves_with_the_same_gunicorn_settings_as_compose():
+def test_the_web_service_serves_asgi_with_websockets():
+    """HTTP and the live-update WebSockets from one daphne process, as `make run` serves them."""
+    from channels.routing import ProtocolTypeRouter  # type: ignore[import-untyped]
+
+    web = " ".join(command_words("web"))
+    application = asgi_application(shlex.split(web.split("&&")[-1].strip().rstrip('"')))
+    assert isinstance(application, ProtocolTypeRouter)
+    assert {"http", "websocket"} <= set(application.application_mapping)
+    assert "gunicorn" not in web and "wsgi" not in web
+    from django.conf import settings
+
+    assert settings.INSTALLED_APPS[0] == "daphne" and settings.ASGI_APPLICATION == "workbench.asgi.application"
+
+
+def test_the_image_serves_as_compose_does():
     text = (PROJECT_ROOT / "docker" / "Dockerfile").read_text()
     cmd = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)
     assert cmd is not None
     words = json.loads(cmd.group(1))
-    assert words[:3] == ["gunicorn", "-c", "python:workbench.gunicorn"]
-    assert "python:workbench.gunicorn" in " ".join(command_words("web"))
+    web = " ".join(command_words("web"))
+    assert words[0] == "daphne" and " ".join(words) in web
+    assert asgi_application(words) is not None

@@ -6,6 +6,7 @@ import pytest
 
 from annotations import outbox
 from annotations.models import Snapshot, Source
+from tests.on_commit import work_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_add_source_queues_a_fetch_and_returns_the_snapshot(
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["stance"] == "supports" and body["snapshot"]["status"] == "pending"
-    assert len(callbacks) == 1  # the fetch is queued once the transaction commits
+    assert len(work_queued(callbacks)) == 1  # the fetch is queued once the transaction commits
     assert api.get(f"/api/v1/sources/{body['id']}/").json()["url"] == "https://example.org/report"
 
 
@@ -82,5 +83,5 @@ def test_citing_a_fetched_report_leaves_the_evidence_to_the_worker(
     body = response.json()
     assert body["snapshot"]["id"] == snapshot.pk, "the recent copy is reused: no fetch"
     assert body["evidence"] == [] and body["evidence_pending"] is True
-    [queued] = callbacks  # the evidence check, sent once the transaction commits
+    [queued] = work_queued(callbacks)  # the evidence check, sent once the transaction commits
     assert queued.args == (outbox.EVIDENCE, (body["id"],))

@@ -21,6 +21,7 @@ from annotations.services.sources import source_add
 from annotations.services.workflow import claim_update
 from tests.conftest import database_url
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.on_commit import work_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_a_new_wording_has_the_evidence_found_again(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         claim_update(claim=claim, user=reviewer, version=claim.version, claimant="Ministry of Defence")
-    assert callbacks == [] and not Source.objects.get(pk=checked.pk).evidence_pending
+    assert work_queued(callbacks) == [] and not Source.objects.get(pk=checked.pk).evidence_pending
 
     claim.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
