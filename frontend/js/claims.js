@@ -166,3 +166,9 @@ export function errorMessages(error) {
   }
   return messages;
 }
+
+/** The claim id of an address fragment `#claim-<id>` (a link to one claim), or null. */
+export function claimIdOfHash(hash) {
+  const match = /^#claim-(\d+)$/.exec(hash || "");
+  return match ? Number(match[1]) : null;
+}

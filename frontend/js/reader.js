@@ -1,6 +1,7 @@
 // The reading view: highlights, marking claims from a selection, the sidebar, the claim
 // panel, live updates, following new revisions of the article (reader-revisions.js) and claim
-// suggestions (suggestions.js). Pure logic lives in claims.js, revisions.js and anchoring.js;
+// suggestions (suggestions.js), and selecting text with the keyboard (caret-mode.js). Highlights show
+// status and rating (highlight-cues.js). Pure logic lives in claims.js, revisions.js, anchoring.js and caret.js;
 // DOM offsets in text-map.js; the server is reached through api.js.
 //
 // The page sends the article's text once, as HTML; the reader text is read back from it. The
@@ -8,10 +9,12 @@
 // loaded by the claim panel when the claim is opened.
 
 import { ApiError, api } from "./api.js";
+import { caretMethods } from "./caret-mode.js";
 import { ClaimPanel } from "./claim-panel.js";
 import {
   arrangeClaims,
   claimChanged,
+  claimIdOfHash,
   claimQuote,
   errorMessages,
   fuzzyDescription,
@@ -22,6 +25,7 @@ import {
   stepClaim,
 } from "./claims.js";
 import { CodePointIndex } from "./codepoints.js";
+import { highlightCues } from "./highlight-cues.js";
 import { LivePoller } from "./live.js";
 import { revisionMethods } from "./reader-revisions.js";
 import { markBody, refusedForRevision } from "./revisions.js";
@@ -51,8 +55,10 @@ class Reader {
     this.revisionLabel = doc.getElementById("article-revision");
     this.notice = doc.getElementById("revision-notice");
     this.noticeText = doc.getElementById("revision-notice-text");
+    this.statusLabels = new Map((page.statuses || []).map(({ value, label }) => [value, label]));
     this.sidebar = new Sidebar(doc, {
       statuses: page.statuses,
+      ratings: page.ratings || [],
       quote: (claim, place) => claimQuote(this.index, claim, place),
       onOpen: (id, options) => this.openClaim(id, options),
     });
@@ -70,6 +76,7 @@ class Reader {
       onRevision: (article) => this.onRevision(article),
     });
     this.initSuggestions();
+    this.initCaret();
     this.bind();
   }
 
@@ -88,7 +95,15 @@ class Reader {
     }
     this.loadSuggestions();
     this.live.start();
+    this.openLinkedClaim();
+    window.addEventListener("hashchange", () => this.openLinkedClaim());
     this.doc.body.dataset.readerReady = "1";
+  }
+
+  /** A link to `#claim-<id>` (from a notification, an email or a colleague) opens that claim. */
+  openLinkedClaim() {
+    const id = claimIdOfHash(window.location.hash);
+    if (id !== null && this.claims.has(id) && id !== this.activeId) this.openClaim(id);
   }
 
   /**
@@ -131,22 +146,31 @@ class Reader {
     const t0 = performance.now();
     clearHighlights(this.root);
     const marks = highlightMany(this.root, arranged.placed.map(({ claim, place }) => ({ id: claim.id, start: place.start, end: place.end })));
+    const scale = { statusLabels: this.statusLabels, ratings: this.page.ratings || [] };
     for (const { claim, place } of arranged.placed) {
-      if (place.outcome !== "fuzzy") continue;
+      const list = marks.get(claim.id) || [];
+      const cues = highlightCues(claim, scale);
+      const fuzzy = place.outcome === "fuzzy";
       // Only a fuzzy claim's highlight may cover other text than its quote: it says so.
-      const description = fuzzyDescription(place);
-      for (const mark of marks.get(claim.id) || []) {
+      const description = fuzzy ? fuzzyDescription(place) : "";
+      list.forEach((mark, i) => {
+        mark.dataset.status = cues.status;
+        mark.dataset.line = cues.line;
+        if (cues.color) mark.style.setProperty("--claim-color", cues.color);
+        mark.title = fuzzy ? `${description} ${cues.description}.` : `${cues.description}.`;
+        if (i === list.length - 1) mark.dataset.glyph = fuzzy ? `≈${cues.glyph}` : cues.glyph;
+        if (!fuzzy) return;
         mark.classList.add("claim-fuzzy");
         mark.dataset.outcome = "fuzzy";
         mark.dataset.score = String(place.score);
-        mark.title = description;
         mark.setAttribute("aria-description", description);
-      }
+      });
     }
     this.root.dataset.highlightMs = (performance.now() - t0).toFixed(1);
     this.root.dataset.revision = String(this.page.revision);
     this.setActive(this.activeId);
     this.drawSuggestions();
+    if (this.caret) this.drawCaret({ scroll: false });
     return arranged;
   }
 
@@ -208,6 +232,41 @@ class Reader {
     for (const mark of this.root.querySelectorAll("mark.claim.active")) mark.classList.remove("active");
     if (id !== null) for (const mark of marksOf(this.root, id)) mark.classList.add("active");
     this.sidebar.setActive(id);
+  }
+
+  /**
+   * Scroll so that claim `id`'s highlight is in the part of the window nothing covers (the claim
+   * panel on narrow screens covers the lower part): centred with `center`, else only when it is
+   * out of it. Again on the next frame, once a layout change (the panel opening) has settled.
+   */
+  keepInView(id, { center = false } = {}) {
+    const place = (first) => {
+      const mark = marksOf(this.root, id)[0];
+      if (!mark) return;
+      const { top, bottom } = this.uncoveredBand();
+      const rect = mark.getBoundingClientRect();
+      const inside = rect.top >= top + 8 && rect.bottom <= bottom - 8;
+      if (inside && !(center && first)) return;
+      const target = top + (bottom - top) / 2 - rect.height / 2;
+      window.scrollBy({ top: rect.top - target, left: 0, behavior: "instant" });
+    };
+    place(true);
+    requestAnimationFrame(() => place(false));
+  }
+
+  /** The vertical band of the window not covered by the revision notice or a bottom claim panel. */
+  uncoveredBand() {
+    let top = 0;
+    let bottom = window.innerHeight;
+    if (!this.notice.hidden) {
+      const notice = this.notice.getBoundingClientRect();
+      if (notice.top <= 1) top = Math.max(top, notice.bottom);
+    }
+    if (this.panel.isOpen) {
+      const panel = this.panel.root.getBoundingClientRect();
+      if (panel.top > 1 && panel.width >= window.innerWidth - 1) bottom = Math.min(bottom, panel.top);
+    }
+    return { top, bottom: Math.max(bottom, top + 40) };
   }
 
   announce(message) {
@@ -294,14 +353,20 @@ class Reader {
       return;
     }
     this.setActive(id);
-    if (scroll) marksOf(this.root, id)[0]?.scrollIntoView({ block: "center", behavior: "auto" });
     const returnFocus = this.sidebar.button(id) || this.doc.activeElement;
     this.panel.open(id, { returnFocus, claim });
+    // The panel narrows the article (or covers its lower part): the highlight is kept in sight.
+    this.keepInView(id, { center: scroll });
   }
 
   step(direction) {
     const next = stepClaim(this.order, this.activeId, direction);
     if (next === null) return;
+    if (this.panel.isOpen) {
+      // The claim list gives way to the panel: the panel shows the next claim instead.
+      this.openClaim(next);
+      return;
+    }
     this.setActive(next);
     marksOf(this.root, next)[0]?.scrollIntoView({ block: "center", behavior: "auto" });
     this.sidebar.button(next)?.focus({ preventScroll: true });
@@ -343,7 +408,17 @@ class Reader {
       event.preventDefault();
       this.markQuote(event.target);
     });
+    let width = this.root.getBoundingClientRect().width;
+    new ResizeObserver(() => {
+      const now = this.root.getBoundingClientRect().width;
+      if (Math.abs(now - width) < 1) return;
+      width = now;
+      // The text reflowed (the panel opened or closed, the window was resized).
+      if (this.activeId !== null && this.panel.isOpen) this.keepInView(this.activeId);
+      if (this.caret) this.drawCaret();
+    }).observe(this.root);
     doc.addEventListener("keydown", (event) => {
+      if (this.onCaretKey(event)) return;
       if (event.key === "Escape" && this.panel.isOpen) {
         event.preventDefault();
         this.panel.close();
@@ -369,7 +444,7 @@ class Reader {
   }
 }
 
-Object.assign(Reader.prototype, revisionMethods, suggestionMethods);
+Object.assign(Reader.prototype, revisionMethods, suggestionMethods, caretMethods);
 
 const dataNode = document.getElementById("reader-data");
 if (dataNode && document.getElementById("article-text")) {

@@ -1,9 +1,11 @@
 // The claim list beside the article: claims in document order with status and
 // rating and how it was re-anchored on the last revision (moved, fuzzy with its score),
 // orphans apart with their old quote. Arrow keys move through the list. It lists what the
-// highlights hold (claims.js); the status labels come with the page.
+// highlights hold (claims.js); the status labels come with the page. Below the list, the legend of
+// the highlights' cues (highlight-cues.js) for the team's rating scale.
 
 import { anchorLabel, excerpt, fuzzyDescription } from "./claims.js";
+import { STATUS_GROUPS, ratingNumeral, safeColor } from "./highlight-cues.js";
 
 function el(doc, tag, className, text) {
   const node = doc.createElement(tag);
@@ -34,10 +36,14 @@ function claimButton(doc, claim, place, { statusLabel, quote }) {
 }
 
 export class Sidebar {
-  /** `statuses`: [{value, label}]; `quote(claim, place)`: the words a listed claim was marked on. */
-  constructor(doc, { statuses = [], quote, onOpen }) {
+  /**
+   * `statuses`: [{value, label}]; `ratings`: the team's scale [{id, label, color}] in display order;
+   * `quote(claim, place)`: the words a listed claim was marked on.
+   */
+  constructor(doc, { statuses = [], ratings = [], quote, onOpen }) {
     this.doc = doc;
     this.statusLabels = new Map(statuses.map(({ value, label }) => [value, label]));
+    this.renderLegend(ratings);
     this.quote = quote;
     this.list = doc.getElementById("claim-list");
     this.orphanSection = doc.getElementById("orphans");
@@ -70,6 +76,45 @@ export class Sidebar {
     this.orphanSection.hidden = orphans.length === 0;
     this.count.textContent = `(${placed.length})`;
     if (focusedId) this.button(Number(focusedId))?.focus();
+  }
+
+  /** The key to the highlights: each status' line and symbol, each rating's colour and number. */
+  renderLegend(ratings) {
+    const box = this.doc.getElementById("highlight-legend");
+    if (!box) return;
+    const doc = this.doc;
+    const item = (...children) => {
+      const li = doc.createElement("li");
+      li.append(...children);
+      return li;
+    };
+    const statuses = el(doc, "ul", "legend legend-statuses");
+    statuses.setAttribute("aria-label", "Statuses: line and symbol");
+    for (const group of STATUS_GROUPS) {
+      for (const [status, glyph] of Object.entries(group.statuses)) {
+        const sample = el(doc, "span", "claim-sample", "Claim");
+        sample.dataset.line = group.line;
+        sample.dataset.status = status;
+        sample.dataset.glyph = glyph;
+        sample.setAttribute("aria-hidden", "true");
+        const label = this.statusLabels.get(status) || status;
+        const line = group.line === "thick" ? "thick line" : `${group.line} line`;
+        statuses.append(item(sample, " ", el(doc, "span", "", `${glyph} ${label}`), el(doc, "span", "muted", ` (${line})`)));
+      }
+    }
+    const scale = el(doc, "ul", "legend legend-ratings");
+    scale.setAttribute("aria-label", "Ratings: colour and number");
+    const swatch = (color) => {
+      const node = el(doc, "span", "legend-swatch");
+      node.setAttribute("aria-hidden", "true");
+      if (color) node.style.setProperty("--claim-color", color);
+      return node;
+    };
+    ratings.forEach((rating, i) => {
+      scale.append(item(swatch(safeColor(rating.color)), " ", el(doc, "span", "", `${ratingNumeral(i + 1)} ${rating.label}`)));
+    });
+    scale.append(item(swatch(null), " ", el(doc, "span", "", "Not rated yet (no number)")));
+    box.replaceChildren(statuses, scale);
   }
 
   button(claimId) {

@@ -5,6 +5,7 @@ import {
   anchorLabel,
   arrangeClaims,
   claimChanged,
+  claimIdOfHash,
   claimQuote,
   errorMessages,
   fuzzyDescription,
@@ -234,4 +235,11 @@ test("API errors become readable messages", () => {
   const error = { status: 400, code: "invalid", message: "Invalid input.", fields: { url: ["Enter a valid URL."] } };
   assert.deepEqual(errorMessages(error), ["Invalid input.", "url: Enter a valid URL."]);
   assert.deepEqual(errorMessages(null), []);
+});
+
+test("a link to #claim-<id> names that claim; anything else names none", () => {
+  assert.equal(claimIdOfHash("#claim-42"), 42);
+  for (const hash of ["", "#", "#claim-", "#claim-4x", "#claim-42/x", "#comment-3", null]) {
+    assert.equal(claimIdOfHash(hash), null);
+  }
 });

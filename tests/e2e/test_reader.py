@@ -72,8 +72,8 @@ def test_reviewer_logs_in_marks_hard_spans_and_records_a_source_and_verdict(
     page.get_by_label("Username").fill(reviewer.username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name=re.compile("log in", re.I)).click()
-    expect(page.get_by_role("link", name=article.title)).to_be_visible()
-    page.get_by_role("link", name=article.title).click()
+    expect(page.get_by_role("link", name=article.title, exact=True)).to_be_visible()
+    page.get_by_role("link", name=article.title, exact=True).click()
     wait_ready(page)
 
     text = article.text
