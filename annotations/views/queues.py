@@ -1,4 +1,4 @@
-"""The review queues page and its bulk assignment."""
+"""The review queues page and its bulk actions: assigning claims, setting or clearing their due dates."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from annotations.access import ROLE_RANK
 from annotations.errors import ServiceError
 from annotations.models import Article, Membership, Priority, Rating, Role, Team
 from annotations.selectors.queues import QUEUES, SORTS, QueueFilters, queue_page
-from annotations.services.workflow import claims_bulk_assign
+from annotations.services.workflow import claims_bulk_assign, claims_bulk_set_due
 
 UNASSIGNED = "none"
 
@@ -124,6 +124,7 @@ def queues(request: HttpRequest, team_slug: str) -> HttpResponse:
             "page": page,
             "overdue": page.counts.get("overdue", 0) if page else 0,
             "can_assign": ROLE_RANK[Role(membership.role)] >= ROLE_RANK[Role.EDITOR],
+            "time_zone": timezone.get_current_timezone_name(),
             "members": members,
             "next_url": "?" + _query({**filter_params, "queue": queue, "sort": sort, "cursor": page.next_cursor})
             if page and page.next_cursor
@@ -136,31 +137,47 @@ def queues(request: HttpRequest, team_slug: str) -> HttpResponse:
     )
 
 
+def _back(request: HttpRequest, team: Team) -> str:
+    """Where a bulk action returns: the queue page it was sent from, never another site."""
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = reverse("queues", args=[team.slug])
+    return back
+
+
+def _selection(request: HttpRequest) -> tuple[list[int], dict[int, int]] | None:
+    """The selected claim ids and the version each was read at; None when a version is missing."""
+    ids = [int(i) for i in request.POST.getlist("claim_ids") if i.isdigit() and len(i) < 19]
+    versions = {i: int(v) for i in ids if (v := request.POST.get(f"version-{i}", "")).isdigit() and len(v) < 10}
+    if len(versions) != len(set(ids)):
+        return None
+    return ids, versions
+
+
+LOST_VERSIONS = "The form lost the versions of the selected claims: reload the queue and try again."
+
+
 @policy.performs(POST="queue.bulk_assign")
 def queues_bulk_assign(request: HttpRequest, team_slug: str) -> HttpResponse:
     membership = policy.membership_for(request, team_slug=team_slug)
     team = membership.team
-    back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
-        back = reverse("queues", args=[team.slug])
-    ids = [int(i) for i in request.POST.getlist("claim_ids") if i.isdigit()]
+    back = _back(request, team)
     assignee_id = request.POST.get("assignee") or ""
     assignee = (
         Membership.objects.filter(team=team, user_id=int(assignee_id)).select_related("user").first()
-        if assignee_id.isdigit()
+        if assignee_id.isdigit() and len(assignee_id) < 19
         else None
     )
     if assignee is None:
         messages.error(request, "Choose a team member to assign the claims to.")
         return redirect(back)
     assert isinstance(request.user, User)
+    selection = _selection(request)
+    if selection is None:
+        messages.error(request, LOST_VERSIONS)
+        return redirect(back)
+    ids, versions = selection
     try:
-        versions = {i: int(v) for i in ids if (v := request.POST.get(f"version-{i}", "")).isdigit() and len(v) < 10}
-        if len(versions) != len(set(ids)):
-            messages.error(
-                request, "The form lost the versions of the selected claims: reload the queue and try again."
-            )
-            return redirect(back)
         result = claims_bulk_assign(
             team=team, claim_ids=ids, versions=versions, assignee=assignee.user, user=request.user
         )
@@ -170,6 +187,57 @@ def queues_bulk_assign(request: HttpRequest, team_slug: str) -> HttpResponse:
     text = f"Assigned {len(result.assigned)} claim(s) to {assignee.user.get_username()}."
     if result.skipped:
         text += f" Skipped {len(result.skipped)} that cannot be assigned in their state."
+    if result.changed:
+        text += f" Left {len(result.changed)} that someone changed after you loaded the queue: check them again."
+    messages.success(request, text)
+    return redirect(back)
+
+
+class BulkDueForm(forms.Form):
+    """The due date for the selected claims, in the site's time zone; "clear" removes it."""
+
+    due_at = forms.DateTimeField(
+        label="Due", required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+    )
+    operation = forms.ChoiceField(choices=[("set", "Set due date"), ("clear", "Clear due date")])
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("operation") == "set" and not data.get("due_at") and "due_at" not in self.errors:
+            self.add_error("due_at", "Enter the date and time the claims are due.")
+        return data
+
+
+@policy.performs(POST="queue.bulk_due")
+def queues_bulk_due(request: HttpRequest, team_slug: str) -> HttpResponse:
+    """Set or clear the due date of the selected claims, then back to the queue with what was done."""
+    membership = policy.membership_for(request, team_slug=team_slug)
+    team = membership.team
+    back = _back(request, team)
+    form = BulkDueForm(request.POST)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "Due date not changed: " + " ".join(problems))
+        return redirect(back)
+    selection = _selection(request)
+    if selection is None:
+        messages.error(request, LOST_VERSIONS)
+        return redirect(back)
+    ids, versions = selection
+    due_at = form.cleaned_data["due_at"] if form.cleaned_data["operation"] == "set" else None
+    assert isinstance(request.user, User)
+    try:
+        result = claims_bulk_set_due(team=team, claim_ids=ids, versions=versions, due_at=due_at, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if due_at is None:
+        text = f"Cleared the due date of {len(result.updated)} claim(s)."
+    else:
+        when = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        text = f"Set the due date of {len(result.updated)} claim(s) to {when}."
+    if result.skipped:
+        text += f" Skipped {len(result.skipped)} that are published or set aside: they have no due date to meet."
     if result.changed:
         text += f" Left {len(result.changed)} that someone changed after you loaded the queue: check them again."
     messages.success(request, text)

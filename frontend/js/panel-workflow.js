@@ -1,12 +1,13 @@
 // The claim panel's workflow: the transition buttons and the forms for what a transition
 // needs, the lifecycle timeline (from the audit events), and "Already checked?": earlier claims
 // of the team that say the same thing in any language (this claim can be linked to one) and
-// other fact-checkers' reviews of it.
+// other fact-checkers' reviews of it; and the claim's due date, which editors set, change or clear.
 // Mixed into ClaimPanel.prototype (claim-panel.js): `this` is the panel.
 
 import { api, apiList } from "./api.js";
-import { excerpt } from "./claims.js";
+import { errorMessages, excerpt } from "./claims.js";
 import { isStale } from "./conflicts.js";
+import { fromLocalInput, isOverdue, toLocalInput } from "./due-dates.js";
 import { correctionsLog, lifecycleEntries, linkedTo, statusLabel } from "./lifecycle.js";
 import { languageName, languageTag, matchedByText, matchScore, reviewDay, scoreText, similarAnswer } from "./matches.js";
 import { apiForm, el, field, formatDate, link, select } from "./panel-dom.js";
@@ -253,8 +254,102 @@ export const workflowMethods = {
     return control;
   },
 
+  /**
+   * The due date, in its own section after the workflow's. Editors (the policy's "claim.plan") get
+   * a date-time input saved against the version it was filled from: a live update refills the
+   * input only while it is untouched, and a save over someone else's change is refused (409),
+   * shown, and may be sent again against the claim as it is now. Others read the date.
+   */
+  renderDue() {
+    const claim = this.claim;
+    if (!this.sections.due) {
+      this.sections.due = el("section", { className: "panel-section due-date", "aria-labelledby": "panel-due-h" });
+      this.sections.workflow.after(this.sections.due);
+      this.sections.dueState = null;
+    }
+    const section = this.sections.due;
+    const when = claim.due_at
+      ? [el("time", { datetime: claim.due_at, text: formatDate(claim.due_at) }), isOverdue(claim.due_at) ? el("strong", { className: "overdue", text: " (overdue)" }) : null]
+      : [el("span", { className: "muted", text: "No due date." })];
+    if (!this.page.canPlan) {
+      section.replaceChildren(el("h3", { id: "panel-due-h", text: "Due date" }), el("p", { className: "due-now" }, ...when));
+      return;
+    }
+    let state = this.sections.dueState;
+    if (!state) {
+      const input = el("input", { type: "datetime-local", name: "due_at", id: "panel-due-at", "aria-describedby": "panel-due-help" });
+      const errors = el("div", { className: "error", role: "alert" });
+      const save = el("button", { type: "submit", text: "Save due date" });
+      const clear = el("button", { type: "button", className: "secondary", text: "Clear due date" });
+      const form = el("form", { className: "stack panel-form due-form", "aria-labelledby": "panel-due-h" },
+        el("div", { className: "field" }, el("label", { for: input.id, text: "Due date and time" }), input,
+          el("small", { className: "muted", id: "panel-due-help", text: "In your time zone. Clear it to leave the claim without one." })),
+        el("div", {}, save, " ", clear), errors);
+      const submit = async (value) => {
+        errors.replaceChildren();
+        save.disabled = clear.disabled = true;
+        try {
+          await this.saveDue(value);
+        } catch (error) {
+          errors.replaceChildren(el("p", { text: error.message }));
+        } finally {
+          save.disabled = clear.disabled = false;
+        }
+      };
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        submit(input.value);
+      });
+      clear.addEventListener("click", () => submit(""));
+      const now = el("p", { className: "due-now" });
+      section.replaceChildren(el("h3", { id: "panel-due-h", text: "Due date" }), now, form);
+      state = { input, errors, now, shown: null, version: claim.version };
+      this.sections.dueState = state;
+    }
+    state.now.replaceChildren(...when);
+    const incoming = toLocalInput(claim.due_at);
+    if (state.shown === null || state.input.value === state.shown) {
+      state.input.value = incoming;
+      state.shown = incoming;
+      state.version = claim.version;
+    }
+  },
+
+  /** Save `value` (a datetime-local value, "" to clear) as the due date. Throws with a message to show. */
+  async saveDue(value) {
+    const state = this.sections.dueState;
+    const dueAt = value ? fromLocalInput(value) : null;
+    if (value && !dueAt) throw new Error("Enter a date and a time, such as 2025-04-01 14:30.");
+    const claimId = this.claim.id;
+    let saved;
+    try {
+      saved = await api(`claims/${claimId}/`, { method: "PATCH", body: { version: state.version, due_at: dueAt } });
+    } catch (error) {
+      if (!isStale(error)) {
+        const messages = error.body && error.body.error ? errorMessages(error.body.error) : [];
+        throw new Error(messages.length ? messages.join(" ") : error.message);
+      }
+      const { current, last_change: lastChange } = error.body;
+      const who = (lastChange && lastChange.by && lastChange.by.username) || "Someone";
+      // The input keeps the typed date; saving again now sets it on the claim as it is now.
+      state.version = current.version;
+      state.shown = toLocalInput(current.due_at);
+      this.setClaim(current);
+      const now = current.due_at ? formatDate(current.due_at) : "none";
+      throw new Error(`${who} changed this claim after you opened it (its due date is now ${now}). Your due date was not saved: save again to set it.`);
+    }
+    if (!this.claim || this.claim.id !== claimId || this.sections.dueState !== state) return;
+    state.version = saved.version;
+    state.shown = toLocalInput(saved.due_at);
+    state.input.value = state.shown;
+    this.setClaim(saved, { own: "details" });
+    this.renderDue();
+    this.announce(saved.due_at ? `Due date saved: ${formatDate(saved.due_at)}.` : "Due date cleared.");
+  },
+
   async loadWorkflow() {
     const claimId = this.claim.id;
+    this.renderDue();
     const section = this.sections.workflow;
     let allowed;
     try {

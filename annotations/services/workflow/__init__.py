@@ -5,6 +5,7 @@ describes; `editing` changes a claim's fields (stale versions raise ClaimConflic
 is the admin's side: members and roles, the rating scale, the default due time, the match threshold.
 """
 
+from annotations.services.workflow.deadlines import BulkDueResult, claims_bulk_set_due
 from annotations.services.workflow.editing import (
     BulkAssignResult,
     ClaimConflict,
@@ -41,6 +42,7 @@ from annotations.services.workflow.transitions import (
 
 __all__ = [
     "BulkAssignResult",
+    "BulkDueResult",
     "ClaimConflict",
     "claim_approve",
     "claim_approve_correction",
@@ -60,6 +62,7 @@ __all__ = [
     "claim_update",
     "claim_withdraw_correction",
     "claims_bulk_assign",
+    "claims_bulk_set_due",
     "rating_scale_update",
     "team_default_due_days_set",
     "team_member_add",

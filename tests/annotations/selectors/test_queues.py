@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from annotations.errors import InvalidInput
 from annotations.models import AnchorOutcome, Claim, ClaimStatus, Role
-from annotations.selectors.queues import QUEUES, QueueFilters, claims_for_queue, queue_counts, queue_page
+from annotations.selectors.queues import (
+    QUEUES,
+    QueueFilters,
+    claims_for_queue,
+    dashboard_work,
+    queue_counts,
+    queue_page,
+)
 from annotations.services.articles import article_revise
 from annotations.services.workflow import (
     claim_approve,
@@ -197,3 +204,26 @@ def test_corrections_in_review_wait_in_needs_review_and_are_never_due(team, revi
         rows, _ = claims_for_queue(team=team, user=reviewer, queue=queue)
         assert (claim.pk in {c.pk for c in rows}) == listed, queue
     assert queue_counts(team=team, user=reviewer)["overdue"] == 0
+
+
+def test_dashboard_work_mine_due_soon_and_overdue(team, reviewer, editor, outsider, django_assert_num_queries):
+    now = timezone.now()
+
+    def make(team_, hours, assignee=None, status=ClaimStatus.IN_RESEARCH):
+        claim = ClaimFactory(article=ArticleFactory(team=team_))
+        due = None if hours is None else now + datetime.timedelta(hours=hours)
+        Claim.objects.filter(pk=claim.pk).update(due_at=due, assignee=assignee, status=status)
+        return claim.pk
+
+    mine = make(team, None, assignee=reviewer)
+    soon = make(team, 20, assignee=editor)
+    later = make(team, 30, assignee=reviewer)
+    late = make(team, -1)
+    make(team, -1, status=ClaimStatus.PUBLISHED)
+    make(outsider.memberships.get().team, -1)
+    with django_assert_num_queries(4):
+        work = dashboard_work(team=team, user=reviewer, now=now)
+    assert [c.pk for c in work.mine] == [later, mine]  # soonest first, no date last
+    assert [c.pk for c in work.due_soon] == [soon]
+    assert [c.pk for c in work.overdue] == [late]
+    assert work.counts == {"mine": 2, "due_soon": 1, "overdue": 1}

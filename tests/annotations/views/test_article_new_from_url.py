@@ -29,7 +29,7 @@ def logged_in(client, reviewer, settings, server, tmp_path):
 
 def test_a_url_becomes_the_article(logged_in, team, settings, server):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
-    response = logged_in.post(reverse("article_new", args=[team.slug]), {"import_url": server.loopback("/report")})
+    response = logged_in.post(reverse("article_new", args=[team.slug]), {"url": server.loopback("/report")})
     article = Article.objects.get(team=team)
     assert response.status_code == 302 and response["Location"] == reverse("article", args=[article.pk])
     assert article.title == "Defence budget report"
@@ -38,9 +38,9 @@ def test_a_url_becomes_the_article(logged_in, team, settings, server):
 
 def test_a_refused_url_is_a_form_error_and_nothing_is_fetched(logged_in, team, settings, server):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = []
-    response = logged_in.post(reverse("article_new", args=[team.slug]), {"import_url": server.loopback("/report")})
-    assert response.status_code == 200
+    response = logged_in.post(reverse("article_new", args=[team.slug]), {"url": server.loopback("/report")})
+    assert response.status_code == 400
     html = response.content.decode()
-    assert "Refused" in html and 'id="id_import_url-error"' in html
+    assert "Refused" in html and 'id="id_url-error"' in html
     assert not Article.objects.filter(team=team).exists()
     assert server.hits["/report"] == 0

@@ -139,3 +139,104 @@ def test_claim_text_is_escaped(client, team, reviewer):
     login(client, reviewer)
     html = client.get(reverse("queues", args=[team.slug]), {"queue": "unassigned"}).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def bulk_due(client, team, claims, **data):
+    return client.post(
+        reverse("queues_bulk_due", args=[team.slug]),
+        {
+            "claim_ids": [c.pk for c in claims],
+            **{f"version-{c.pk}": Claim.objects.get(pk=c.pk).version for c in claims},
+            "next": reverse("queues", args=[team.slug]) + "?queue=unassigned",
+            **data,
+        },
+        follow=True,
+    )
+
+
+def test_bulk_set_and_clear_due_dates_from_the_page(client, team, editor, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    article = ArticleFactory(team=team)
+    picked = [ClaimFactory(article=article) for _ in range(2)]
+    left = ClaimFactory(article=article)
+    login(client, editor)
+    page = client.get(reverse("queues", args=[team.slug]), {"queue": "unassigned"}).content.decode()
+    assert '<label for="bulk-due-at">Due</label>' in page and "Europe/Paris" in page
+    assert f'formaction="{reverse("queues_bulk_due", args=[team.slug])}"' in page
+    response = bulk_due(client, team, picked, due_at="2031-05-06T17:30", operation="set")
+    assert "Set the due date of 2 claim(s) to 2031-05-06 17:30." in response.content.decode()
+    rows = Claim.objects.filter(pk__in=[c.pk for c in picked])
+    # 17:30 in Paris (summer time) is 15:30 UTC.
+    assert {c.due_at.isoformat() for c in rows} == {"2031-05-06T15:30:00+00:00"}
+    assert Claim.objects.get(pk=left.pk).due_at is None
+    assert AuditEvent.objects.filter(action="claim.update", after__bulk=True).count() == 2
+    response = bulk_due(client, team, picked[:1], due_at="", operation="clear")
+    assert "Cleared the due date of 1 claim(s)." in response.content.decode()
+    assert Claim.objects.get(pk=picked[0].pk).due_at is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"due_at": "", "operation": "set"}, "Enter the date and time"),
+        ({"due_at": "next tuesday", "operation": "set"}, "Enter a valid date/time"),
+        ({"due_at": "2031-02-31T10:00", "operation": "set"}, "Enter a valid date/time"),
+        ({"due_at": "2031-05-06T10:00", "operation": "postpone"}, "Select a valid choice"),
+    ],
+)
+def test_bad_bulk_due_input_is_a_form_error_not_500(client, team, editor, data, message):
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    login(client, editor)
+    response = bulk_due(client, team, [claim], **data)
+    assert response.status_code == 200 and "Due date not changed" in response.content.decode()
+    assert message in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).due_at is None and Claim.objects.get(pk=claim.pk).version == 1
+
+
+def test_bulk_due_needs_the_editor_role_and_the_team(client, team, reviewer, outsider):
+    claim = ClaimFactory(article=ArticleFactory(team=team))
+    login(client, reviewer)
+    response = bulk_due(client, team, [claim], due_at="2031-05-06T10:00", operation="set")
+    assert response.status_code == 403
+    client.logout()
+    login(client, outsider)
+    response = bulk_due(client, team, [claim], due_at="2031-05-06T10:00", operation="set")
+    assert response.status_code == 404
+    # Their own team's page cannot reach this team's claims either.
+    own = outsider.memberships.get().team
+    response = client.post(
+        reverse("queues_bulk_due", args=[own.slug]),
+        {"claim_ids": [claim.pk], f"version-{claim.pk}": 1, "due_at": "2031-05-06T10:00", "operation": "set"},
+        follow=True,
+    )
+    assert "do not exist" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).due_at is None
+
+
+def test_bulk_due_leaves_claims_a_colleague_changed(client, team, editor):
+    claims = [ClaimFactory(article=ArticleFactory(team=team)) for _ in range(2)]
+    login(client, editor)
+    response = client.post(
+        reverse("queues_bulk_due", args=[team.slug]),
+        {
+            "claim_ids": [c.pk for c in claims],
+            **{f"version-{c.pk}": 1 for c in claims},
+            "due_at": "2031-05-06T10:00",
+            "operation": "set",
+        },
+        follow=True,
+    )
+    assert "Set the due date of 2 claim(s)" in response.content.decode()
+    claim_update(claim=claims[0], user=editor, version=2, claimant="Mayor")
+    response = client.post(
+        reverse("queues_bulk_due", args=[team.slug]),
+        {
+            "claim_ids": [c.pk for c in claims],
+            **{f"version-{c.pk}": 2 for c in claims},
+            "operation": "clear",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Cleared the due date of 1 claim(s)." in page and "Left 1 that someone changed" in page
+    assert Claim.objects.get(pk=claims[0].pk).due_at is not None
