@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from annotations import outbox
 from annotations.access import require_role
-from annotations.errors import InvalidInput, NotAllowed
+from annotations.errors import Conflict, InvalidInput, NotAllowed
 from annotations.fetching.connections import check_target
 from annotations.fetching.fetcher import FetchFailed, FetchPolicy, FetchRefused, Resolver, system_resolver
 from annotations.fetching.posting import post_checked
@@ -260,3 +260,75 @@ def webhook_deliver(*, delivery_id: int, resolver: Resolver = system_resolver) -
         **values
     )
     return DeliveryOutcome(status=values["status"], retry_in=retry_in)
+
+
+PING_EVENT = "ping"
+"""A test delivery an admin sends from the Integrations page; it carries no verdict."""
+
+
+def _sendable(endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """The endpoint, locked and read again (a pause may just have committed); Conflict if paused."""
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk, team_id=endpoint.team_id)
+    if not locked.is_active:
+        raise Conflict("The endpoint is paused: resume it before sending to it.")
+    return locked
+
+
+@transaction.atomic
+def webhook_endpoint_set_active(*, endpoint: WebhookEndpoint, user: User, is_active: bool) -> WebhookEndpoint:
+    """Pause an endpoint (no new deliveries are logged for it; pending ones fail) or resume it."""
+    _admin(team=endpoint.team, user=user)
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk, team=endpoint.team)
+    if locked.is_active != is_active:
+        locked.is_active = is_active
+        locked.save(update_fields=["is_active"])
+        audit_record(
+            team=endpoint.team,
+            actor=user,
+            action="webhook.resume" if is_active else "webhook.pause",
+            target=locked,
+            before={"is_active": not is_active},
+            after={"is_active": is_active},
+        )
+    return locked
+
+
+@transaction.atomic
+def webhook_ping(*, endpoint: WebhookEndpoint, user: User) -> WebhookDelivery:
+    """Log a test delivery ("ping") to the endpoint and send it on commit, as real deliveries are."""
+    _admin(team=endpoint.team, user=user)
+    endpoint = _sendable(endpoint)
+    payload = {
+        "event": PING_EVENT,
+        "team": endpoint.team_id,
+        "endpoint": endpoint.pk,
+        "events": list(endpoint.events),
+        "sent_by": user.get_username(),
+    }
+    delivery = WebhookDelivery.objects.create(team=endpoint.team, endpoint=endpoint, event=PING_EVENT, payload=payload)
+    audit_record(team=endpoint.team, actor=user, action="webhook.ping", target=delivery, after={"event": PING_EVENT})
+    outbox.queue_on_commit(outbox.DELIVER, delivery.pk)
+    return delivery
+
+
+@transaction.atomic
+def webhook_redeliver(*, delivery: WebhookDelivery, user: User) -> WebhookDelivery:
+    """Send a finished delivery again, as a new delivery in the log with the same event and payload
+    (the payload names the one it repeats as `redelivery_of`). One still being sent is a Conflict."""
+    endpoint = delivery.endpoint
+    _admin(team=endpoint.team, user=user)
+    endpoint = _sendable(endpoint)
+    if delivery.status not in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
+        raise Conflict("This delivery is still being sent; wait for it to be delivered or to fail.")
+    payload = {**delivery.payload, "redelivery_of": delivery.pk}
+    again = WebhookDelivery.objects.create(team=endpoint.team, endpoint=endpoint, event=delivery.event, payload=payload)
+    audit_record(
+        team=endpoint.team,
+        actor=user,
+        action="webhook.redeliver",
+        target=again,
+        before={"delivery": delivery.pk},
+        after={"delivery": again.pk},
+    )
+    outbox.queue_on_commit(outbox.DELIVER, again.pk)
+    return again

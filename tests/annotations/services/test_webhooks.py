@@ -13,10 +13,19 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations import outbox
-from annotations.errors import InvalidInput, NotAllowed
+from annotations.errors import Conflict, InvalidInput, NotAllowed
 from annotations.models import DeliveryStatus, Verdict, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from annotations.services.verdicts import verdict_propose
-from annotations.services.webhooks import webhook_deliver, webhook_endpoint_create, webhooks_dispatch
+from annotations.services.webhooks import (
+    PING_EVENT,
+    signature,
+    webhook_deliver,
+    webhook_endpoint_create,
+    webhook_endpoint_set_active,
+    webhook_ping,
+    webhook_redeliver,
+    webhooks_dispatch,
+)
 from tests.annotations.webhook_server import HookServer, serving
 from tests.factories import ArticleFactory, ClaimFactory, MembershipFactory, rating
 
@@ -175,3 +184,57 @@ def test_registration_refusals_are_field_errors_in_the_api(team: Any, admin: Any
     )
     assert response.status_code == 400
     assert "cloud metadata" in response.json()["error"]["fields"]["url"][0]
+
+
+def test_a_ping_is_signed_and_delivered_like_an_event(team: Any, admin: Any, hooks: HookServer) -> None:
+    endpoint = webhook_endpoint_create(team=team, user=admin, url=hooks.url(), events=[WebhookEvent.VERDICT_PUBLISHED])
+    ping = webhook_ping(endpoint=endpoint, user=admin)
+    assert webhook_deliver(delivery_id=ping.pk).status == DeliveryStatus.DELIVERED
+    [received] = hooks.received
+    assert received["headers"]["X-Workbench-Event"] == PING_EVENT
+    assert received["json"]["event"] == PING_EVENT and received["json"]["delivery"] == ping.pk
+    timestamp = int(received["headers"]["X-Workbench-Signature"].split(",")[0].removeprefix("t="))
+    assert received["headers"]["X-Workbench-Signature"] == signature(
+        secret=endpoint.secret, timestamp=timestamp, body=received["body"]
+    )
+
+
+def test_redelivery_sends_the_same_payload_as_a_new_delivery(
+    team: Any, admin: Any, claim: Any, hooks: HookServer
+) -> None:
+    webhook_endpoint_create(team=team, user=admin, url=hooks.url(), events=[WebhookEvent.VERDICT_PUBLISHED])
+    [first] = webhooks_dispatch(team=team, event=WebhookEvent.VERDICT_PUBLISHED, verdict=published(claim, admin))
+    hooks.statuses = [404]
+    assert webhook_deliver(delivery_id=first.pk).status == DeliveryStatus.FAILED
+    first.refresh_from_db()
+    again = webhook_redeliver(delivery=first, user=admin)
+    assert webhook_deliver(delivery_id=again.pk).status == DeliveryStatus.DELIVERED
+    sent = hooks.received[-1]["json"]
+    assert sent["verdict"] == first.payload["verdict"] and sent["redelivery_of"] == first.pk
+    assert sent["delivery"] == again.pk
+    first.refresh_from_db()
+    assert first.status == DeliveryStatus.FAILED and first.response_status == 404
+
+
+def test_ping_and_redelivery_need_an_admin_and_an_active_endpoint(team: Any, admin: Any, editor: Any) -> None:
+    endpoint = webhook_endpoint_create(
+        team=team, user=admin, url="https://hooks.example.org/in", events=[WebhookEvent.VERDICT_PUBLISHED]
+    )
+    with pytest.raises(NotAllowed):
+        webhook_ping(endpoint=endpoint, user=editor)
+    with pytest.raises(NotAllowed):
+        webhook_endpoint_set_active(endpoint=endpoint, user=editor, is_active=False)
+    ping = webhook_ping(endpoint=endpoint, user=admin)
+    with pytest.raises(Conflict):
+        webhook_redeliver(delivery=ping, user=admin)
+    WebhookDelivery.objects.filter(pk=ping.pk).update(status=DeliveryStatus.DELIVERED)
+    ping.refresh_from_db()
+    with pytest.raises(NotAllowed):
+        webhook_redeliver(delivery=ping, user=editor)
+    webhook_endpoint_set_active(endpoint=endpoint, user=admin, is_active=False)
+    endpoint.refresh_from_db()
+    with pytest.raises(Conflict):
+        webhook_ping(endpoint=endpoint, user=admin)
+    with pytest.raises(Conflict):
+        webhook_redeliver(delivery=ping, user=admin)
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 1
