@@ -17,6 +17,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,16 +40,29 @@ def main() -> int:
     manage = [PYTHON, str(BASE_DIR / "manage.py")]
     try:
         subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, cwd=BASE_DIR)
-        subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=BASE_DIR)
-    except (subprocess.CalledProcessError, KeyboardInterrupt):
+        seeded = subprocess.run(
+            [*manage, "seed_demo"], env=env, check=True, cwd=BASE_DIR, capture_output=True, text=True
+        )
+    except (subprocess.CalledProcessError, KeyboardInterrupt) as exc:
+        if isinstance(exc, subprocess.CalledProcessError):
+            print(exc.stdout or "", exc.stderr or "", sep="", end="", file=sys.stderr, flush=True)
         _stop_postgres(var_dir, started_postgres)
         return 1
 
     celery = [PYTHON, "-m", "celery", "-A", "workbench"]
+    # Every task and every sweep of the outbox (each few seconds) at INFO would bury the demo password.
+    celery_log_level = env.get("CELERY_LOG_LEVEL", "WARNING")
     commands = {
         "web": [*manage, "runserver", f"{host}:{port}"],
-        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-Q", "default,fetch,webhooks,embed"],
-        "beat": [*celery, "beat", "--loglevel=INFO", "--schedule", str(var_dir / "celerybeat-schedule")],
+        "worker": [
+            *celery,
+            "worker",
+            f"--loglevel={celery_log_level}",
+            "--concurrency=2",
+            "-Q",
+            "default,fetch,webhooks,embed",
+        ],
+        "beat": [*celery, "beat", f"--loglevel={celery_log_level}", "--schedule", str(var_dir / "celerybeat-schedule")],
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
@@ -60,7 +75,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     for name, command in commands.items():
         processes[name] = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
-    print(f"\nThe workbench is at http://{host}:{port}/ — Ctrl-C stops everything.\n", flush=True)
+    address = f"http://{host}:{port}/"
+    answered = _wait_until_answering(f"{address}healthz", processes, lambda: stopping)
+    if not stopping:
+        # Last, once web, worker and database answer, so the sign-in stays on screen.
+        print(f"\n{seeded.stdout.strip()}", flush=True)
+        if not answered:
+            print(f"(The health check at {address}healthz has not answered 200 yet.)", flush=True)
+        print(f"The workbench is at {address} — Ctrl-C stops everything.\n", flush=True)
 
     exit_code = 0
     while not stopping:
@@ -83,6 +105,22 @@ def main() -> int:
             process.wait()
     _stop_postgres(var_dir, started_postgres)
     return exit_code
+
+
+def _wait_until_answering(
+    url: str, processes: dict[str, subprocess.Popen[bytes]], stopping: Callable[[], bool], timeout: float = 90
+) -> bool:
+    """Wait until `url` answers 200 (the health check: database, broker and a worker), a process
+    exits, a stop is asked for or the timeout passes. Whether it answered."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not stopping():
+        if any(process.poll() is not None for process in processes.values()):
+            return False
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+            if response.status == 200:
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

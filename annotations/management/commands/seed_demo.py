@@ -13,9 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = settings.DEMO_PASSWORD or _stored_password()
         seed = demo_seed(password=password, reset_passwords=bool(settings.DEMO_PASSWORD))
-        self.stdout.write(f"Demo team '{seed.team.slug}': users reviewer, editor and admin.")
-        self.stdout.write(f"Demo password: {password}")
-        self.stdout.write(f"Demo article: /articles/{seed.article.pk}/")
+        self.stdout.write(f"Demo team '{seed.team.slug}', demo article /articles/{seed.article.pk}/.")
+        self.stdout.write(f"Sign in as reviewer, editor or admin with the demo password: {password}")
 
 
 def _stored_password() -> str:
