@@ -11,6 +11,15 @@ class SourceFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
+class ArticleOrigin(models.TextChoices):
+    """How an article's text came into the workbench."""
+
+    PASTED = "pasted", "Pasted"
+    UPLOADED = "uploaded", "Uploaded"
+    FETCHED = "fetched", "Fetched by the server"
+    CAPTURED = "captured", "Captured in a browser"
+
+
 class Article(models.Model):
     """A news article under review. `text` is the reader-visible text all selectors point into."""
 
@@ -32,6 +41,23 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance of the current text: how it came in, by whom, when, and from which page.
+    origin = models.CharField(max_length=10, choices=ArticleOrigin.choices, default=ArticleOrigin.PASTED)
+    origin_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    origin_at = models.DateTimeField(null=True, blank=True)
+    origin_url = models.URLField(
+        max_length=2000, blank=True, help_text="The page the text was fetched or captured from, as its reader saw it."
+    )
+    origin_snapshot = models.ForeignKey(
+        "annotations.Snapshot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page's bytes as fetched by the server or captured in a browser.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -44,6 +70,9 @@ class Article(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(content_hash__regex=r"^[0-9a-f]{64}$"), name="article_content_hash_sha256"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(origin__in=[o.value for o in ArticleOrigin]), name="article_origin_valid"
             ),
         ]
 

@@ -53,6 +53,14 @@ class Snapshot(models.Model):
         null=True, blank=True, help_text="Pending: when the next attempt is due. Fetching: when the attempt expires."
     )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="When a fetch task was last sent for it.")
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when the page was captured in a browser by this person, not fetched by the server.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ QUOTE_LENGTH = 80
 VERBS: dict[str, str] = {
     "article.create": "added the article",
     "article.revise": "revised the article",
+    "article.capture": "captured the article in a browser",
     "claim.create": "marked the claim",
     "claim.assign": "assigned the claim",
     "claim.update": "edited the claim",

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from annotations.errors import InvalidInput
 from annotations.extraction import HTML_TYPES
 from annotations.fetching import InvalidURL, normalize_url
-from annotations.models import Article, Snapshot, SnapshotStatus, SourceFormat, Team
+from annotations.models import Article, ArticleOrigin, Snapshot, SnapshotStatus, SourceFormat, Team
 from annotations.services.articles import article_create
 from annotations.services.snapshots import fetch_policy, snapshot_fetch, snapshot_reusable
 
@@ -56,6 +56,9 @@ def article_import_url(*, team: Team, user: User | None, url: str, title: str = 
             canonical_url=snapshot.final_url or normalized,
             authors=[snapshot.byline[:200]] if snapshot.byline else [],
             published_on=_date(snapshot.published),
+            origin=ArticleOrigin.FETCHED,
+            origin_url=snapshot.final_url or normalized,
+            origin_snapshot=snapshot,
         )
     except ValueError as exc:
         raise InvalidInput(str(exc), field="url") from exc

@@ -16,7 +16,16 @@ from annotations.anchoring.matching import EXACT, MOVED
 from annotations.anchoring.selectors import CONTEXT_LENGTH
 from annotations.errors import Conflict, InvalidInput
 from annotations.fetching.urls import normalize_url
-from annotations.models import Article, ArticleRevision, AuditEvent, Claim, Membership, Team
+from annotations.models import (
+    Article,
+    ArticleOrigin,
+    ArticleRevision,
+    AuditEvent,
+    Claim,
+    Membership,
+    Snapshot,
+    Team,
+)
 from annotations.services.audit import audit_change, audit_record
 from annotations.services.suggestions import suggestions_due, suggestions_reanchor
 
@@ -75,8 +84,14 @@ def article_create(
     authors: Sequence[str] = (),
     published_on: datetime.date | None = None,
     language: str = "",
+    origin: str = ArticleOrigin.PASTED,
+    origin_url: str = "",
+    origin_snapshot: Snapshot | None = None,
 ) -> Article:
     """Import an article: keep the original input and derive the reader-visible text from it.
+
+    `origin`, `origin_url` and `origin_snapshot` record how the text came in (pasted, uploaded,
+    fetched by the server, captured in a browser) and from which page; by `user`, now.
 
     Raises ValueError (with a message fit for a form) for an unknown format, an empty text or a
     URL that is not http(s).
@@ -98,6 +113,11 @@ def article_create(
         layout=document.to_json(),
         content_hash=content_hash(document.text),
         created_by=user,
+        origin=origin,
+        origin_by=user,
+        origin_at=timezone.now(),
+        origin_url=origin_url,
+        origin_snapshot=origin_snapshot,
     )
     audit_record(team=team, actor=user, action="article.create", target=article, after={"title": article.title})
     suggestions_due(article=article)

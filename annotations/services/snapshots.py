@@ -89,10 +89,12 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
 
 
 def snapshot_reusable(*, team: Team, url: str) -> Snapshot | None:
-    """The latest good (or still running) snapshot of this normalised URL in the team, within the reuse window."""
+    """The latest good (or still running) snapshot of this normalised URL in the team, within the reuse window.
+
+    Pages captured in a browser are the reader's copies, never reused as the server's fetch."""
     since = timezone.now() - datetime.timedelta(seconds=settings.FETCH_REUSE_WINDOW_SECONDS)
     return (
-        Snapshot.objects.filter(team=team, url=url)
+        Snapshot.objects.filter(team=team, url=url, captured_by__isnull=True)
         .filter(
             Q(status=SnapshotStatus.FETCHED, fetched_at__gte=since) | Q(status__in=IN_FLIGHT, created_at__gte=since)
         )

@@ -19,7 +19,7 @@ from annotations.api.serializers.common import (
     url_in,
     version_in,
 )
-from annotations.models import Article, SourceFormat
+from annotations.models import Article, ArticleOrigin, SourceFormat
 
 
 def reading_html(article: Article) -> str:
@@ -42,12 +42,31 @@ def article_json(article: Article, *, full: bool) -> dict[str, Any]:
         "created_at": article.created_at,
         "updated_at": article.updated_at,
         "wacz_url": reverse("article_wacz", args=[article.pk]),
+        "provenance": {
+            "origin": article.origin,
+            "by": article.origin_by_id,
+            "at": article.origin_at,
+            "url": article.origin_url,
+            "snapshot": article.origin_snapshot_id,
+        },
     }
     if full:
         data["text"] = article.text
         data["layout"] = article.layout
         data["reading_html"] = reading_html(article)
     return data
+
+
+class ProvenanceOut(serializers.Serializer):
+    """How the article's current text came in: pasted, uploaded, fetched by the server or captured in a browser."""
+
+    origin = serializers.ChoiceField(choices=ArticleOrigin.choices)
+    by = serializers.IntegerField(allow_null=True, help_text="The user who brought it in.")
+    at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField(allow_blank=True, help_text="The page it was fetched or captured from.")
+    snapshot = serializers.IntegerField(
+        allow_null=True, help_text="The stored copy of that page (captured in a browser or fetched by the server)."
+    )
 
 
 class ArticleOut(serializers.Serializer):
@@ -66,6 +85,7 @@ class ArticleOut(serializers.Serializer):
     wacz_url = serializers.CharField(
         help_text="The preserved copies of every claim's sources as one WACZ web archive (404 while none is preserved)."
     )
+    provenance = ProvenanceOut()
 
 
 class ArticleDetailOut(ArticleOut):
