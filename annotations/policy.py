@@ -86,6 +86,7 @@ _RULES: tuple[Rule, ...] = (
     # Signing in, the API's description, public pages.
     Rule("session.login", "Sign in or out", audience=PUBLIC, role=None),
     Rule("site.health", "Health check", audience=PUBLIC, role=None),
+    Rule("site.asset", "Fetch the site's icon", audience=PUBLIC, role=None),
     Rule("api.describe", "Read the API schema and docs", audience=PUBLIC, role=None),
     Rule("corrections.read", "Read a team's public corrections log", audience=PUBLIC, role=None),
     Rule(
@@ -99,6 +100,20 @@ _RULES: tuple[Rule, ...] = (
     # One's own account.
     Rule("home.read", "Open the start page", audience=SIGNED_IN, role=None),
     Rule("token.manage", "Manage one's personal API tokens", audience=SIGNED_IN, role=None),
+    Rule("profile.edit", "Change one's own name, email address and password", audience=SIGNED_IN, role=None),
+    Rule(
+        "invitation.accept",
+        "Open an invitation link, and accept it (creating an account, or signed in)",
+        audience=PUBLIC,
+        role=None,
+    ),
+    Rule("notification.read", "Read one's notifications", audience=SIGNED_IN, role=None),
+    Rule(
+        "notification.manage",
+        "Mark one's notifications read and choose which to get, in the app and by email",
+        audience=SIGNED_IN,
+        role=None,
+    ),
     # Reading a team's work.
     Rule("team.read", "See a team and its dashboard", team_key=True),
     Rule("article.read", "Read articles", team_key=True),
@@ -131,6 +146,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("article.revise", "Replace an article's text with a new revision", role=Role.EDITOR),
     Rule("claim.plan", "Set a claim's priority, due date and assignee", role=Role.EDITOR),
     Rule("queue.bulk_assign", "Assign many claims at once", role=Role.EDITOR),
+    Rule("queue.bulk_due", "Set or clear many claims' due dates at once", role=Role.EDITOR),
     Rule("suggestions.manage", "Turn the team's claim suggestions on or off", role=Role.EDITOR),
     Rule("workflow.edit", "Change the team's workflow settings (each as its own action allows)", role=Role.EDITOR),
     Rule(

@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First: its runserver serves ASGI, WebSockets included (live updates, annotations/live).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "axes",
     "csp",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "annotations.views.notifications.unread_notifications",
             ],
         },
     },
@@ -287,6 +291,10 @@ REVIEW_FEED_REFRESH_HOURS = env.float("REVIEW_FEED_REFRESH_HOURS", default=24.0)
 if REVIEW_FEED_REFRESH_HOURS <= 0:
     raise ImproperlyConfigured("REVIEW_FEED_REFRESH_HOURS must be a positive number of hours.")
 
+# --- Capturing pages in the reader's browser (annotations/capture). -------------------------
+# The largest serialised page (UTF-8 bytes) a capture may carry; larger ones are refused with a 413.
+CAPTURE_MAX_BYTES = env.int("CAPTURE_MAX_BYTES", default=10 * 1024 * 1024)
+
 # --- REST API (annotations/api). -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -334,6 +342,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "annotations.models.claims.ClaimStatus",
         "RoleEnum": "annotations.models.teams.Role",
+        "NotificationKindEnum": "annotations.models.notifications.NotificationKind",
+        "KindEnum": "annotations.models.api_keys.TokenKind",
         "WebhookEventEnum": "annotations.models.webhooks.WebhookEvent",
     },
 }
@@ -352,10 +362,81 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live updates (annotations/live): hints of changes sent to open pages over WebSocket through a
+# channel layer. Redis (CHANNEL_LAYER_URL, else the broker's when it is Redis) reaches every web
+# process and the Celery workers; without Redis, an in-memory layer serves one web process only.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # The socket timeout outlasts the layer's blocking pop (5 s); an unreachable Redis
+                # fails a publish within the connect timeout instead of holding the write.
+                "hosts": [{"address": CHANNEL_LAYER_URL, "socket_connect_timeout": 2, "socket_timeout": 10}],
+                "prefix": f"{CELERY_NAMESPACE or 'workbench'}:live",
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 # Webhook deliveries: first retry delay in seconds (doubles per attempt, with jitter), and a CA
 # bundle to trust instead of the system's (private CAs, tests).
 WEBHOOK_RETRY_BACKOFF_SECONDS = env.float("WEBHOOK_RETRY_BACKOFF_SECONDS", default=10.0)
 WEBHOOK_CA_CERTS = env.str("WEBHOOK_CA_CERTS", default="")
+
+# --- Email and notifications (annotations/services/notifications.py). ------------------------
+# EMAIL_URL (smtp+tls://user:password@host:587) or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS; with neither, development prints emails on the console.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST", default="")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fact-check workbench <workbench@localhost>")
+# The site's address as users reach it, for links in emails.
+SITE_URL = env.str("WORKBENCH_SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+# Due notices: claims due within this many hours (or overdue) tell their assignee, once per due date.
+NOTIFY_DUE_WITHIN_HOURS = env.float("NOTIFY_DUE_WITHIN_HOURS", default=24.0)
+CELERY_BEAT_SCHEDULE["notify-due"] = {"task": "annotations.notify_due", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["sweep-notifications"] = {"task": "annotations.sweep_notifications", "schedule": 60.0}
+
+# --- People and sign-in (annotations/services/people.py, workbench/oidc.py). -----------------
+# Days an invitation link works; resending makes a new link with a new expiry.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=7)
+# Sign-in through the team's identity provider (OpenID Connect, mozilla-django-oidc): on when
+# OIDC_RP_CLIENT_ID is set. Endpoints come from OIDC_OP_ISSUER's discovery document unless given.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organisation's sign-in")
+# Accounts are matched by email only when the provider says the address is verified, unless this is set.
+OIDC_TRUST_UNVERIFIED_EMAIL = env.bool("OIDC_TRUST_UNVERIFIED_EMAIL", default=False)
+# A person with no invitation and no team joins this team (by slug) with this role; empty: none.
+OIDC_DEFAULT_TEAM = env.str("OIDC_DEFAULT_TEAM", default="")
+OIDC_DEFAULT_ROLE = env.str("OIDC_DEFAULT_ROLE", default="reviewer")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?oidc=failed"
+AUTHENTICATION_BACKENDS += ["workbench.oidc.WorkbenchOIDCBackend"]
 
 # --- Demo data. ----------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
@@ -363,6 +444,21 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "requests"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Development servers' request lines: routine polling is dropped (workbench/log_filters.py).
+    "filters": {"quiet_polling": {"()": "workbench.log_filters.QuietPolling"}},
+    "formatters": {"requests": {"format": "[%(asctime)s] %(message)s", "datefmt": "%d/%b/%Y %H:%M:%S"}},
+    "loggers": {
+        name: {
+            "handlers": ["requests"],
+            "level": "INFO",
+            "filters": ["quiet_polling"],
+            "propagate": False,
+        }
+        for name in ("django.server", "django.channels.server")
+    },
 }

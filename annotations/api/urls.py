@@ -12,6 +12,7 @@ from annotations.api import (
     comments,
     events,
     highlights,
+    notifications,
     sources,
     teams,
     tokens,
@@ -31,6 +32,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("teams/<int:team_id>/claimreview", claimreview.TeamClaimReviewFeed.as_view(), name="api-team-claimreview"),
     path("teams/<int:team_id>/api-keys/", tokens.TeamKeyList.as_view(), name="api-team-keys"),
     path("teams/<int:team_id>/webhooks/", webhooks.EndpointList.as_view(), name="api-team-webhooks"),
+    # --- One's notifications and notification choices. ---
+    path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
+    path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="api-notifications-read-all"),
+    path(
+        "notifications/preferences/",
+        notifications.NotificationPreferences.as_view(),
+        name="api-notification-preferences",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.NotificationRead.as_view(),
+        name="api-notification-read",
+    ),
     # --- Personal API tokens. ---
     path("tokens/", tokens.TokenList.as_view(), name="api-tokens"),
     path("tokens/<int:token_id>/", tokens.TokenDetail.as_view(), name="api-token"),
@@ -127,3 +141,8 @@ urlpatterns += [
         "external-reviews/<int:review_id>/", external_reviews.ExternalReviewDetail.as_view(), name="api-external-review"
     ),
 ]
+
+# --- Pages captured in the reader's browser (annotations/api/capture.py). ---
+from annotations.api import capture  # noqa: E402
+
+urlpatterns += [path("captures/", capture.CaptureCreate.as_view(), name="api-captures")]

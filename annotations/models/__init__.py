@@ -1,8 +1,15 @@
 from annotations.models.api_keys import ApiToken, TokenKind
-from annotations.models.articles import Article, ArticleRevision, SourceFormat
+from annotations.models.articles import Article, ArticleOrigin, ArticleRevision, SourceFormat
 from annotations.models.claims import AnchorOutcome, Claim, ClaimantKind, ClaimStatus, Priority
 from annotations.models.discussion import AuditEvent, Comment
 from annotations.models.matching import ClaimEmbedding, ExternalReview, ReviewFeed
+from annotations.models.notifications import (
+    Notification,
+    NotificationDispatch,
+    NotificationKind,
+    NotificationPreference,
+)
+from annotations.models.people import Deactivation, Invitation
 from annotations.models.ratings import Rating, RatingScale
 from annotations.models.sources import Snapshot, SnapshotFold, SnapshotStatus, Source, Stance
 from annotations.models.suggestions import Suggestion, SuggestionModel, SuggestionScan, SuggestionStatus
@@ -14,6 +21,7 @@ __all__ = [
     "AnchorOutcome",
     "ApiToken",
     "Article",
+    "ArticleOrigin",
     "ArticleRevision",
     "AuditEvent",
     "Claim",
@@ -21,9 +29,15 @@ __all__ = [
     "ClaimStatus",
     "ClaimantKind",
     "Comment",
+    "Deactivation",
     "DeliveryStatus",
     "ExternalReview",
+    "Invitation",
     "Membership",
+    "Notification",
+    "NotificationDispatch",
+    "NotificationKind",
+    "NotificationPreference",
     "Priority",
     "Rating",
     "RatingScale",

@@ -206,6 +206,50 @@ def _external_review(d: Desk, who: str) -> list[Any]:
     return [review.pk]
 
 
+def _delivered(d: Desk) -> int:
+    from annotations.models import WebhookDelivery
+
+    return WebhookDelivery.objects.create(
+        team=d.team, endpoint=d.endpoint, event="verdict.published", payload={}, status="delivered"
+    ).pk
+
+
+def _notification(d: Desk, who: str) -> list[Any]:
+    """A notification of the caller's own (the reviewer's for a caller with no account)."""
+    from annotations.models import Notification
+
+    user = d.users.get(who, d.users["reviewer"])
+    team_id = Membership.objects.filter(user=user).values_list("team_id", flat=True).first()
+    notification = Notification.objects.create(
+        recipient=user, team_id=team_id, kind="assigned", summary="Assigned.", link="/"
+    )
+    return [notification.pk]
+
+
+def _invitation(d: Desk, who: str) -> list[Any]:
+    import datetime
+
+    from django.utils import timezone
+
+    from annotations.models import Invitation
+
+    invitation, _ = Invitation.objects.get_or_create(
+        team=d.team,
+        email="new@example.org",
+        defaults={"token_hash": "b" * 64, "expires_at": timezone.now() + datetime.timedelta(days=7)},
+    )
+    return [d.team.slug, invitation.pk]
+
+
+def _deactivated(d: Desk, who: str) -> list[Any]:
+    from annotations.models import Deactivation
+
+    deactivation = Deactivation.objects.filter(team=d.team).first() or Deactivation.objects.create(
+        team=d.team, user=UserFactory(username="set-aside"), role="reviewer", member_since=d.team.created_at
+    )
+    return [d.team.slug, deactivation.pk]
+
+
 def _version(d: Desk) -> dict[str, str]:
     return {"HTTP_IF_MATCH": f'"{Claim.objects.get(pk=d.claim.pk).version}"'}
 
@@ -238,6 +282,12 @@ CALLS = [
         lambda d, w: {"claim_ids": [d.claim.pk], f"version-{d.claim.pk}": 1, "assignee": d.users["reviewer"].pk},
         api=False,
     ),
+    Call(
+        "queues_bulk_due", "POST", _slug,
+        lambda d, w: {"claim_ids": [d.claim.pk], f"version-{d.claim.pk}": 1, "due_at": "2031-05-06T10:00",
+                      "operation": "set"},
+        api=False,
+    ),
     Call("team_settings", "GET", _slug, api=False),
     Call("team_member_add", "POST", _slug, lambda d, w: {"username": "outsider-1", "role": "reviewer"}, api=False),
     Call("team_member_role", "POST", _member_page, lambda d, w: {"role": "editor"}, api=False),
@@ -262,10 +312,22 @@ CALLS = [
     ),
     Call("team_review_feed_refresh", "POST", lambda d, w: [d.team.slug, *_review_feed(d, w)], api=False),
     Call("team_review_feed_remove", "POST", lambda d, w: [d.team.slug, *_review_feed(d, w)], api=False),
+    # Integrations (tests/annotations/views/test_integrations.py).
+    Call("integrations", "GET", _slug, api=False),
+    Call(
+        "webhook_add", "POST", _slug, lambda d, w: {"url": "https://h.example.org/", "events": ["verdict.published"]},
+        api=False,
+    ),
+    Call("webhook_endpoint", "GET", lambda d, w: [d.team.slug, d.endpoint.pk], api=False),
+    Call("webhook_set_active", "POST", lambda d, w: [d.team.slug, d.endpoint.pk], lambda d, w: {}, api=False),
+    Call("webhook_ping", "POST", lambda d, w: [d.team.slug, d.endpoint.pk], api=False),
+    Call("webhook_delete", "POST", lambda d, w: [d.team.slug, d.endpoint.pk], api=False),
+    Call("webhook_redeliver", "POST", lambda d, w: [d.team.slug, d.endpoint.pk, _delivered(d)], api=False),
     # Public pages (the fact-check page itself is tested in tests/annotations/views/test_public.py).
     Call("public_index", "GET", _slug, api=False),
     Call("public_feed", "GET", _slug, api=False),
     Call("sitemap", "GET", _none, api=False),
+    Call("favicon", "GET", _none, api=False),
     # API.
     Call("api-teams", "GET", _none, outsider=(200,)),
     Call("api-team", "GET", _team),
@@ -276,6 +338,19 @@ CALLS = [
     Call(
         "api-team-webhooks", "POST", _team,
         lambda d, w: {"url": "https://h.example.org/", "events": ["verdict.published"]},
+    ),
+    Call("notification_inbox", "GET", _none, api=False),
+    Call("notification_read", "POST", _notification, api=False),
+    Call("notification_read_all", "POST", _none, api=False),
+    Call("notification_preferences", "GET", _none, api=False),
+    Call("notification_preferences", "POST", _none, api=False),
+    Call("api-notifications", "GET", _none),
+    Call("api-notification-read", "POST", _notification),
+    Call("api-notifications-read-all", "POST", _none),
+    Call("api-notification-preferences", "GET", _none),
+    Call(
+        "api-notification-preferences", "PUT", _none,
+        lambda d, w: {"preferences": [{"kind": "mention", "in_app": True, "email": False}]},
     ),
     Call("api-tokens", "GET", _none),
     Call("api-tokens", "POST", _none, lambda d, w: {"name": "t"}),
@@ -288,6 +363,15 @@ CALLS = [
         "api-articles", "POST", _none, lambda d, w: {"team": d.team.pk, "source": "T.", "source_format": "text"},
         outsider=(400,),
     ),
+    Call(
+        "api-captures", "POST", _none,
+        lambda d, w: {"team": d.team.pk, "url": "https://news.example/a", "html": "<p>The wall cost €48m.</p>"},
+        outsider=(400,),
+    ),
+    Call("capture_send", "GET", _slug, api=False),
+    Call("capture_send", "POST", _slug, api=False),
+    Call("capture_window", "GET", _slug, api=False, query="?origin=https://news.example"),
+    Call("capture_extension", "GET", _slug, api=False),
     Call("api-article", "GET", _article),
     Call("api-article", "PATCH", _article, lambda d, w: {"source": "New.", "source_format": "text", "revision": 1}),
     Call("api-article-claims", "GET", _article),
@@ -371,6 +455,18 @@ CALLS = [
         "api-team-external-reviews", "POST", _team,
         lambda d, w: {"@type": "ClaimReview", "claimReviewed": "X", "url": "https://checks.example.org/x"},
     ),
+    Call(
+        "team_invitation_create", "POST", _slug,
+        lambda d, w: {"email": "nina@example.org", "role": "editor"}, api=False,
+    ),
+    Call("team_invitation_resend", "POST", _invitation, api=False),
+    Call("team_invitation_revoke", "POST", _invitation, api=False),
+    Call("team_member_deactivate", "POST", _member_page, api=False),
+    Call("team_member_reactivate", "POST", _deactivated, api=False),
+    Call("profile", "GET", _none, api=False),
+    Call("profile", "POST", _none, lambda d, w: {"first_name": "A", "last_name": "B", "email": ""}, api=False),
+    Call("password_change", "GET", _none, api=False),
+    Call("password_change", "POST", _none, lambda d, w: {"old_password": "x"}, api=False),
     Call("api-external-review", "DELETE", _external_review),
 ]  # fmt: skip
 
@@ -380,6 +476,8 @@ ELSEWHERE = {"healthz", "login", "logout", "api-schema", "api-docs", "api-claim-
 ELSEWHERE |= {"public_fact_check_wacz"}
 # The JSON-LD context and agent documents of the Web Annotations: tests/annotations/api/test_webannotation.py.
 ELSEWHERE |= {"ns-workbench-context", "ns-agent"}
+# Invitation links and OpenID Connect sign-in: tests/annotations/views/test_people.py.
+ELSEWHERE |= {"invitation_accept", "oidc_start", "oidc_callback"}
 WHO = ("reviewer", "editor", "admin", "outsider", "anonymous", "key")
 
 
