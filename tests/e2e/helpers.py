@@ -1,12 +1,16 @@
-"""Browser helpers for the reading view: wait until it is ready, select a span with the mouse."""
+"""Browser helpers: wait until the reading view is ready, select a span with the mouse, and what
+axe-core finds serious on a page."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from playwright.sync_api import Page
 
 from annotations.anchoring import ReaderDocument
+
+Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
 
 # In-page: client coordinates where a mouse press puts the caret exactly at reader-text offset
 # `offset` (code points), found by asking the browser (caretRangeFromPoint) about both edges of
@@ -126,3 +130,12 @@ def all_marks_text(page: Page) -> dict[int, str]:
         }"""
     )
     return {int(claim_id): text for claim_id, text in found.items()}
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, each with where it is."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

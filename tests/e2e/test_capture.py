@@ -3,7 +3,6 @@ on a page whose article is built by script after load and only for a logged-in r
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import threading
@@ -22,8 +21,7 @@ from annotations.models import Article, ArticleOrigin, Claim
 from annotations.services.api_keys import api_token_create
 from annotations.views.capture import CAPTURE_JS, EXTENSION_DIR
 from tests.e2e.conftest import CHROMIUM_ARGS
-
-Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
+from tests.e2e.helpers import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,7 +125,7 @@ def test_the_bookmarklet_captures_a_script_built_page_with_the_selection(
 ) -> None:
     page = login_page(reviewer)
     page.goto(f"{live_server.url}/t/{team.slug}/capture/")
-    assert not [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious_violations(page) == []
     href = page.get_attribute("#bookmarklet", "href")
     assert href is not None and href.startswith("javascript:")
     _open_news(page, news_site)
@@ -159,7 +157,7 @@ def test_the_workbench_window_ignores_a_capture_from_another_origin(
     window = opened.value
     window.wait_for_load_state()
     window.wait_for_selector("#capture-status:has-text('Waiting')")
-    assert not [v for v in Axe().run(window).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious_violations(window) == []
     page.evaluate(
         """(site) => window.w.postMessage({type: "workbench-capture", nonce: "guess", capture: {
              url: site + "/news/dredging", html: "<p>forged</p>", title: "Forged"}}, "*")""",

@@ -4,16 +4,14 @@ the review queues, and axe-core on the dashboard, the queues and the New article
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from annotations.models import Claim, ClaimStatus
 from annotations.services.workflow import claim_update
-from tests.e2e.helpers import wait_ready
+from tests.e2e.helpers import serious_violations, wait_ready
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +22,6 @@ def local_input(page: Page, moment: datetime.datetime) -> str:
     return page.evaluate(
         """async (iso) => (await import("/static/js/due-dates.js")).toLocalInput(iso)""", moment.isoformat()
     )
-
-
-def serious(page: Page) -> list[dict[str, Any]]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 
 def test_an_editor_sets_changes_and_clears_a_due_date_in_the_claim_panel(login_page, team, editor):
@@ -103,7 +96,7 @@ def test_no_serious_axe_violations_on_the_dashboard_queues_and_new_article(login
     )
     ClaimFactory(article=article)
     page = login_page(editor)
-    found = {}
+    found: dict[str, list[str]] = {}
     for path in (
         f"/t/{team.slug}/",
         f"/t/{team.slug}/?q=nothing-matches",
@@ -112,5 +105,5 @@ def test_no_serious_axe_violations_on_the_dashboard_queues_and_new_article(login
         f"/t/{team.slug}/articles/new/",
     ):
         page.goto(path)
-        found[path] = [(v["id"], v["impact"], len(v["nodes"])) for v in serious(page)]
+        found[path] = serious_violations(page)
     assert all(not problems for problems in found.values()), found

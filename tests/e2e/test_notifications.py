@@ -4,29 +4,18 @@ preferences page have no serious or critical accessibility violation that axe-co
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from annotations.models import Notification, Team
 from annotations.services.claims import claim_create
-from tests.e2e.helpers import wait_ready
+from tests.e2e.helpers import serious_violations, wait_ready
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_an_assignment_and_a_mention_reach_the_colleagues_header_and_inbox(

@@ -4,7 +4,6 @@ serious or critical violation on the new pages."""
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -16,18 +15,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotations.models import Membership, Role
 from tests.conftest import WorkerProcess
+from tests.e2e.helpers import serious_violations
 from tests.factories import MembershipFactory, UserFactory
-
-Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -3,21 +3,20 @@ serious or critical accessibility violation that axe-core finds."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
 from annotations.models import Claim, Snapshot, Source, Team
 from annotations.services.workflow import claim_retract, claim_update
+from tests.e2e.helpers import serious_violations
 from tests.factories import ArticleFactory, ClaimFactory, correct_claim, publish_claim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
 
 
 @pytest.fixture
@@ -39,15 +38,6 @@ def published(team: Team, reviewer: Any, editor: Any) -> Claim:
     return correct_claim(
         claim, reviewer=reviewer, editor=editor, label="Half true", summary="It was €44m.", note="Revised tender."
     )
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_fact_check_page_reads_without_javascript(

@@ -9,14 +9,13 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page, expect
 
 from annotations.models import Article, Claim, ClaimStatus, Team
 from annotations.services.articles import article_create
 from annotations.services.claims import claim_create
 from annotations.services.verdicts import verdict_propose
-from tests.e2e.helpers import wait_ready
+from tests.e2e.helpers import serious_violations, wait_ready
 from tests.factories import rating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -215,23 +214,13 @@ def test_reading_view_has_no_serious_accessibility_violations(login_page, team, 
     page = login_page(reviewer)
     page.goto(f"/articles/{article.pk}/")
     wait_ready(page)
-    axe = Axe()
-
-    def serious() -> list[str]:
-        violations = axe.run(page).response["violations"]
-        return [
-            f"{v['id']}: {[n['target'] for n in v['nodes']][:5]}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-
-    assert serious() == []
+    assert serious_violations(page) == []
     # With the claim panel open, and in caret mode.
     page.locator(f"#claim-list button.claim-item[data-claim-id='{claim.pk}']").click()
     expect(page.get_by_role("dialog", name=f"Claim #{claim.pk}")).to_be_visible()
     expect(page.get_by_role("button", name="Save claim")).to_be_visible()
-    assert serious() == []
+    assert serious_violations(page) == []
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Select with the keyboard").click()
     expect(page.locator("#caret-keys")).to_be_visible()
-    assert serious() == []
+    assert serious_violations(page) == []

@@ -5,7 +5,6 @@ archive alone, its scripts do not run, and not one request reaches the original 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 import re
 import threading
@@ -23,11 +22,10 @@ from playwright.sync_api import Page, Route, expect
 from annotations.archiving.warc import snapshot_warc_name, warc_index, write_warc
 from annotations.fetching import Exchange
 from annotations.models import Snapshot, SnapshotStatus, Source, Team
-from tests.e2e.helpers import wait_ready
+from tests.e2e.helpers import serious_violations, wait_ready
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-Axe = importlib.import_module("axe_playwright_python.sync_playwright").Axe  # the package has no type information
 
 FETCHED_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -194,12 +192,7 @@ def test_a_preserved_page_replays_from_its_claims_wacz_with_the_original_host_cl
     assert original_host.hits == []
     assert tried == []
     assert reader.js_errors == [] and page_errors == []
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert violations == []
+    assert serious_violations(page) == []
 
 
 def test_the_replay_page_can_be_reached_with_the_keyboard(
