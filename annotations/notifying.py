@@ -48,8 +48,11 @@ def send_notify_event(event_id: int) -> None:
 
 
 def audit_event_saved(sender: type[AuditEvent], instance: AuditEvent, created: bool, **kwargs: Any) -> None:
-    if created and instance.action in NOTIFYING_ACTIONS:
-        transaction.on_commit(partial(send_notify_event, instance.pk))
+    if not created or instance.action not in NOTIFYING_ACTIONS:
+        return
+    if instance.action == "claim.update" and "assignee" not in (instance.after or {}):
+        return  # an edit of the wording, claimant or due date tells nobody
+    transaction.on_commit(partial(send_notify_event, instance.pk))
 
 
 def connect() -> None:

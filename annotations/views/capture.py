@@ -60,6 +60,8 @@ def send_to_workbench(request: HttpRequest, team_slug: str) -> HttpResponse:
             "workbench": workbench_origin(request),
             "max_mb": f"{settings.CAPTURE_MAX_BYTES / (1024 * 1024):g}",
         },
+        # A new token is shown once, on the page that answers its POST: 201, as something was made.
+        status=201 if issued else 200,
     )
 
 

@@ -38,7 +38,9 @@ def test_the_send_page_offers_the_bookmarklet_and_the_extension(client: Any, tea
 
 def test_a_token_for_the_extension_is_shown_once_and_stored_hashed(client: Any, team: Any, reviewer: Any) -> None:
     client.force_login(reviewer)
-    html = client.post(reverse("capture_send", args=[team.slug])).content.decode()
+    answer = client.post(reverse("capture_send", args=[team.slug]))
+    assert answer.status_code == 201
+    html = answer.content.decode()
     token = ApiToken.objects.get(user=reviewer)
     shown = html.split('id="issued-token" type="text" readonly value="', 1)[1].split('"', 1)[0]
     assert shown.startswith(token.prefix) and token.key_hash not in html and shown != token.key_hash
